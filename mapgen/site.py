@@ -1,0 +1,114 @@
+"""Write the whole site into a temporary directory, then swap it in for output/.
+
+A failed or interrupted build leaves the previous output/ exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.resources import files
+from pathlib import Path
+from types import FrameType
+
+from mapgen import export, render
+from mapgen.geodata import Geodata
+from mapgen.load import load_atlas
+from mapgen.model import Atlas
+from mapgen.resolve import Resolved, resolve_atlas
+
+
+def leaflet_dir() -> Path:
+    """Leaflet 1.9.4 as installed from PyPI (django-js-lib-leaflet)."""
+    return Path(str(files("js_lib_leaflet") / "static" / "js_lib_leaflet"))
+
+
+def load_and_resolve(zones_dir: Path, geodata: Geodata) -> tuple[Atlas, Resolved]:
+    atlas = load_atlas(zones_dir, geodata)
+    return atlas, resolve_atlas(atlas, geodata)
+
+
+def write_site(atlas: Atlas, resolved: Resolved, geodata: Geodata, out: Path) -> dict[str, int]:
+    """Write every file of the site below ``out``; returns bytes per file."""
+    written: dict[str, int] = {}
+
+    def put(rel: str, data: bytes) -> None:
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written[rel] = len(data)
+
+    lib = leaflet_dir()
+    for name in ("leaflet.js", "leaflet.css"):
+        put(f"lib/leaflet/{name}", (lib / name).read_bytes())
+    for image in sorted((lib / "images").iterdir()):
+        put(f"lib/leaflet/images/{image.name}", image.read_bytes())
+    static = files("mapgen") / "static"
+    for name in ("atlas.js", "atlas.css"):
+        put(f"assets/{name}", (static / name).read_bytes())
+    put("data/base.js", render.base_script(geodata))
+    dates = atlas.dates
+    counts: dict[dt.date, int] = {}
+    for i, day in enumerate(dates):
+        collection = export.collection_on(atlas, resolved, day)
+        counts[day] = len(collection["features"])
+        iso = day.isoformat()
+        put(f"geojson/{iso}.geojson", export.to_bytes(collection))
+        put(
+            f"maps/{iso}.html",
+            render.date_page(
+                atlas,
+                day,
+                collection,
+                previous=dates[i - 1] if i else None,
+                following=dates[i + 1] if i + 1 < len(dates) else None,
+            ),
+        )
+    put("geojson/zones.geojson", export.to_bytes(export.collection_all(atlas, resolved)))
+    put("index.html", render.index_page(atlas, counts))
+    return written
+
+
+class Interrupted(Exception):
+    """The build was stopped by SIGINT or SIGTERM; nothing was swapped in."""
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        raise Interrupted(f"The build was interrupted by signal {signum}.")
+
+    old = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+def build(zones_dir: Path, out: Path, geodata: Geodata) -> dict[str, int]:
+    """Validate, resolve and write the site; swap it in only when complete."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _signals_raise():
+        atlas, resolved = load_and_resolve(zones_dir, geodata)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+        tmp.chmod(0o755)  # mkdtemp makes it private; the site is for everyone
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        try:
+            written = write_site(atlas, resolved, geodata, tmp)
+            if out.exists():
+                out.rename(old)
+            tmp.rename(out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if old.exists() and not out.exists():
+                old.rename(out)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    return written

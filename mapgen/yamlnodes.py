@@ -1,0 +1,224 @@
+"""Strict YAML reading that keeps every value's line and column.
+
+Zone files are parsed to PyYAML nodes, never to Python objects directly: that
+keeps marks for messages, rejects anchors and aliases (no "billion laughs"),
+and leaves typing to the loader, so ``no`` or ``0123`` are never silently
+turned into ``False`` or 83.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from mapgen.errors import Mark, Problem
+
+MAX_BYTES = 256 * 1024
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+NULLS = ("null", "~", "")
+
+
+class _Refused(yaml.MarkedYAMLError):
+    pass
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A composer that refuses anchors and aliases before expanding anything."""
+
+    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(
+                problem=(
+                    "YAML anchors and aliases (&name, *name) are not allowed in zone "
+                    "files; write the value out in full"
+                ),
+                problem_mark=event.start_mark,
+            )
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+@dataclass
+class Reader:
+    """Collects problems for one file while values are read from its nodes."""
+
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def mark(self, node: Node) -> Mark:
+        return Mark(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def error(self, node: Node | Mark, message: str) -> None:
+        mark = node if isinstance(node, Mark) else self.mark(node)
+        self.problems.append(Problem(mark, message))
+
+    # -- parsing ---------------------------------------------------------------
+
+    def parse(self, data: bytes) -> Node | None:
+        if len(data) > MAX_BYTES:
+            self.error(
+                Mark(self.path, 1, 1),
+                f"the file is {len(data):,} bytes; zone files may be at most "
+                f"{MAX_BYTES:,} bytes (split the agreement or shorten its notes)",
+            )
+            return None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            self.error(
+                Mark(self.path, line, col),
+                f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as "
+                "UTF-8",
+            )
+            return None
+        try:
+            node = yaml.compose(text, Loader=_StrictLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            where = (
+                Mark(self.path, mark.line + 1, mark.column + 1)
+                if mark is not None
+                else Mark(self.path, 1, 1)
+            )
+            what = exc.problem or "invalid YAML"
+            if exc.context and not isinstance(exc, _Refused):
+                what = f"{exc.context}, {what}"
+            self.error(where, f"YAML syntax error: {what}")
+            return None
+        except yaml.YAMLError as exc:
+            self.error(Mark(self.path, 1, 1), f"YAML syntax error: {exc}")
+            return None
+        if node is None:
+            self.error(Mark(self.path, 1, 1), "the file is empty; expected a mapping")
+        return node
+
+    # -- shapes ----------------------------------------------------------------
+
+    def mapping(
+        self,
+        node: Node,
+        what: str,
+        *,
+        required: Iterable[str],
+        optional: Iterable[str] = (),
+    ) -> dict[str, Node] | None:
+        """Check keys: duplicates, unknown ones (with a suggestion), missing ones."""
+        if not isinstance(node, MappingNode):
+            self.error(node, f"{what} should be a mapping of keys to values, found {_shape(node)}")
+            return None
+        required = list(required)
+        allowed = required + list(optional)
+        out: dict[str, Node] = {}
+        for key_node, value in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.error(key_node, f"a key in {what} should be a plain name, found {_shape(key_node)}")
+                continue
+            key = key_node.value
+            if key in out:
+                self.error(key_node, f"duplicate key '{key}' in {what}; each key may appear once")
+                continue
+            if key not in allowed:
+                self.error(key_node, f"unknown key '{key}' in {what}{did_you_mean(key, allowed)}; expected one of: {', '.join(allowed)}")
+                continue
+            out[key] = value
+        missing = [k for k in required if k not in out]
+        if missing:
+            self.error(node, f"{what} is missing required key{'s' if len(missing) > 1 else ''} {', '.join(repr(k) for k in missing)}")
+        return out
+
+    def sequence(self, node: Node, what: str, *, allow_empty: bool = True) -> list[Node]:
+        if not isinstance(node, SequenceNode):
+            self.error(node, f"{what} should be a list, found {_shape(node)}")
+            return []
+        if not allow_empty and not node.value:
+            self.error(node, f"{what} should list at least one entry, found an empty list")
+        return list(node.value)
+
+    def text(self, node: Node, what: str) -> str | None:
+        if not isinstance(node, ScalarNode) or self.is_null(node):
+            self.error(node, f"{what} should be text, found {_shape(node)}")
+            return None
+        value = str(node.value).strip()
+        if not value:
+            self.error(node, f"{what} should not be empty")
+            return None
+        return value
+
+    def texts(self, node: Node, what: str, *, allow_empty: bool = True) -> list[str]:
+        out = []
+        for item in self.sequence(node, what, allow_empty=allow_empty):
+            value = self.text(item, f"an entry of {what}")
+            if value is not None:
+                out.append(value)
+        return out
+
+    def is_null(self, node: Node) -> bool:
+        return isinstance(node, ScalarNode) and node.style is None and node.value in NULLS
+
+    def date(self, node: Node, what: str) -> dt.date | None:
+        if not isinstance(node, ScalarNode) or self.is_null(node):
+            self.error(node, f"{what} should be a date written YYYY-MM-DD, found {_shape(node)}")
+            return None
+        raw = str(node.value).strip()
+        if not _DATE.match(raw):
+            self.error(node, f"{what} should be a date written YYYY-MM-DD, found '{raw}'")
+            return None
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            self.error(node, f"{what} '{raw}' is not a real calendar date")
+            return None
+
+    def number(self, node: Node, what: str, *, integer: bool = False, minimum: float | None = None) -> float | None:
+        raw = str(node.value).strip().replace("_", "") if isinstance(node, ScalarNode) else ""
+        kind = "a whole number" if integer else "a number"
+        try:
+            if not isinstance(node, ScalarNode) or node.style is not None:
+                raise ValueError
+            value = float(int(raw)) if integer else float(raw)
+        except ValueError:
+            self.error(node, f"{what} should be {kind}, found {_shape(node)}")
+            return None
+        if value != value or value in (float("inf"), float("-inf")):
+            self.error(node, f"{what} should be a finite number, found '{raw}'")
+            return None
+        if minimum is not None and value < minimum:
+            self.error(node, f"{what} should be at least {minimum:g}, found {value:g}")
+            return None
+        return value
+
+    def choice(self, node: Node, what: str, choices: Iterable[str]) -> str | None:
+        options = list(choices)
+        value = self.text(node, what)
+        if value is None:
+            return None
+        if value not in options:
+            self.error(node, f"{what} '{value}' is not one of: {', '.join(options)}{did_you_mean(value, options)}")
+            return None
+        return value
+
+
+def did_you_mean(value: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _shape(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if isinstance(node, ScalarNode):
+        if node.style is None and node.value in NULLS:
+            return "nothing (null)"
+        shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+        return f"'{shown}'"
+    return "an unknown value"
