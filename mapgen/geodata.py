@@ -63,7 +63,12 @@ def _keys(name: str) -> set[str]:
     bare = _ARTICLE.sub("", folded)
     # Transliterations differ on a final -h ("Rabiah"/"Rabia"): fold it away too.
     unh = re.sub(r"h\b", "", bare)
-    return {folded, folded.replace(" ", ""), bare.replace(" ", ""), unh.replace(" ", "")}
+    return {
+        folded,
+        folded.replace(" ", ""),
+        bare.replace(" ", ""),
+        unh.replace(" ", ""),
+    }
 
 
 class Gazetteer:
@@ -88,10 +93,20 @@ class Gazetteer:
         return found
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
-        names = sorted({t.name for t in self.towns} | {a for t in self.towns for a in t.names})
-        folded = {normalise(x): x for x in names}
-        close = difflib.get_close_matches(normalise(name), list(folded), n=n, cutoff=0.6)
-        return [folded[c] for c in close]
+        """Gazetteer names close to ``name``, as their canonical GeoNames names."""
+        canonical: dict[str, str] = {}
+        for town in self.towns:
+            # Lower-case alternates are machine transliterations ("hrsta"): skip.
+            for alt in (town.name, *(a for a in town.names if a[:1].isupper())):
+                canonical.setdefault(normalise(alt), town.name)
+        close = difflib.get_close_matches(
+            normalise(name), list(canonical), n=8, cutoff=0.7
+        )
+        out: list[str] = []
+        for key in close:
+            if canonical[key] not in out:
+                out.append(canonical[key])
+        return out[:n]
 
 
 @dataclass
@@ -117,7 +132,9 @@ class Geodata:
 
     @cached_property
     def governorate_codes(self) -> list[str]:
-        return sorted(k for k, g in self.governorates.items() if g.kind == "governorate")
+        return sorted(
+            k for k, g in self.governorates.items() if g.kind == "governorate"
+        )
 
     @cached_property
     def syria(self) -> BaseGeometry:

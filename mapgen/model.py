@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 from mapgen.errors import Mark
 from mapgen.geodata import Town
 
-KINDS = ("ceasefire", "de-escalation-zone", "demilitarized-zone", "operational-sub-zone")
+KINDS = (
+    "ceasefire",
+    "de-escalation-zone",
+    "demilitarized-zone",
+    "operational-sub-zone",
+)
 PRECISIONS = {
     "exact": "follows administrative boundaries from Natural Earth",
     "approximate": "traced by the project from named towns and/or a drawn outline",

@@ -142,7 +142,7 @@ def build_extracts(features: list[dict[str, Any]]) -> dict[str, bytes]:
     # One coverage so that Syria's borders and its neighbours' stay edge-matched;
     # only the neighbours' simplified outlines are kept (see the provenance).
     simplified = list(shapely.coverage_simplify(coverage, SIMPLIFY_DEG))
-    gov_features = []
+    gov_features: list[dict[str, Any]] = []
     for feature, geom in zip(syria, geoms, strict=True):
         p = feature["properties"]
         ne_code = str(p["iso_3166_2"])
@@ -163,13 +163,15 @@ def build_extracts(features: list[dict[str, Any]]) -> dict[str, bytes]:
                     "wikidata": p.get("wikidataid"),
                     "kind": "undof" if iso == UNDOF else "governorate",
                 },
-                "geometry": round_geometry(mapping(shapely.orient_polygons(geom)), DECIMALS),
+                "geometry": round_geometry(
+                    mapping(shapely.orient_polygons(geom)), DECIMALS
+                ),
             }
         )
     by_country: dict[str, list[Any]] = {}
     for feature, geom in zip(near, simplified[len(geoms) :], strict=True):
         by_country.setdefault(feature["properties"]["adm0_a3"], []).append(geom)
-    near_features = []
+    near_features: list[dict[str, Any]] = []
     for a3 in sorted(by_country):
         merged = shapely.orient_polygons(shapely.coverage_union_all(by_country[a3]))
         near_features.append(
@@ -180,10 +182,9 @@ def build_extracts(features: list[dict[str, Any]]) -> dict[str, bytes]:
                 "geometry": round_geometry(mapping(merged), DECIMALS),
             }
         )
-    after = sum(
-        int(shapely.get_num_coordinates(shape(f["geometry"])))
-        for f in gov_features + near_features
-    )
+    after = 0
+    for f in gov_features + near_features:
+        after += int(shapely.get_num_coordinates(shape(f["geometry"])))
     towns = build_towns(gov_features)
     files = {
         "governorates.geojson": _collection(gov_features),

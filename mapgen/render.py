@@ -61,11 +61,11 @@ def base_script(geodata: Geodata) -> bytes:
 
 def _head(title: str, prefix: str) -> str:
     return (
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n"
-        f"<link rel=\"stylesheet\" href=\"{prefix}lib/leaflet/leaflet.css\">\n"
-        f"<link rel=\"stylesheet\" href=\"{prefix}assets/atlas.css\">\n</head>\n"
+        f'<link rel="stylesheet" href="{prefix}lib/leaflet/leaflet.css">\n'
+        f'<link rel="stylesheet" href="{prefix}assets/atlas.css">\n</head>\n'
     )
 
 
@@ -73,7 +73,7 @@ def _source_html(source: Source) -> str:
     label = f"Seed article {source.text}" if source.kind == "seed" else source.text
     if source.url:
         return (
-            f"<a href=\"{escape(source.url, quote=True)}\" rel=\"noopener noreferrer\">"
+            f'<a href="{escape(source.url, quote=True)}" rel="noopener noreferrer">'
             f"{escape(label)}</a>"
         )
     return escape(label)
@@ -82,7 +82,7 @@ def _source_html(source: Source) -> str:
 def _agreement_html(a: Agreement) -> str:
     parts = [
         f"<h2>{escape(a.title)}</h2>",
-        f"<p class=\"meta\">{escape(a.date.isoformat())} · {escape(a.venue)}</p>",
+        f'<p class="meta">{escape(a.date.isoformat())} · {escape(a.venue)}</p>',
     ]
     if a.summary:
         parts.append(f"<p>{escape(a.summary)}</p>")
@@ -106,12 +106,16 @@ def date_page(
     agreements = [a for a in atlas.agreements if a.date == on]
     iso = on.isoformat()
     title = f"{iso}: {'; '.join(a.title for a in agreements) or 'zones in force'}"
-    nav = ["<a href=\"../index.html\">All agreements</a>"]
+    nav = ['<a href="../index.html">All agreements</a>']
     if previous:
-        nav.append(f"<a href=\"{previous.isoformat()}.html\" rel=\"prev\">← {previous.isoformat()}</a>")
+        nav.append(
+            f'<a href="{previous.isoformat()}.html" rel="prev">← {previous.isoformat()}</a>'
+        )
     if following:
-        nav.append(f"<a href=\"{following.isoformat()}.html\" rel=\"next\">{following.isoformat()} →</a>")
-    nav.append(f"<a href=\"../geojson/{iso}.geojson\" download>GeoJSON for {iso}</a>")
+        nav.append(
+            f'<a href="{following.isoformat()}.html" rel="next">{following.isoformat()} →</a>'
+        )
+    nav.append(f'<a href="../geojson/{iso}.geojson" download>GeoJSON for {iso}</a>')
     golan = any(
         set(f["properties"]["governorates"]) & {"SY-QU", "SY-DR"}
         and f["properties"]["kind"] != "ceasefire"
@@ -119,31 +123,31 @@ def date_page(
     )
     body = [
         _head(f"{title} — {TITLE}", "../"),
-        f"<body data-page=\"date\" data-date=\"{iso}\">",
+        f'<body data-page="date" data-date="{iso}">',
         f"<header><h1>{escape(title)}</h1><nav>{' '.join(nav)}</nav></header>",
-        "<main class=\"map-page\"><div id=\"map\" role=\"region\" "
-        f"aria-label=\"Map of zones in force on {iso}\"></div><aside>",
+        '<main class="map-page"><div id="map" role="region" '
+        f'aria-label="Map of zones in force on {iso}"></div><aside>',
         f"<h2>In force on {iso}</h2>",
-        "<p class=\"meta\">A zone is in force on a date when valid_from ≤ date &lt; "
+        '<p class="meta">A zone is in force on a date when valid_from ≤ date &lt; '
         "valid_to. Click a zone for its agreement, dates, figures and sources.</p>",
-        "<ul id=\"zone-list\"></ul>",
-        "<h3>Base layers</h3><ul id=\"base-toggles\"></ul>",
+        '<ul id="zone-list"></ul>',
+        '<h3>Base layers</h3><ul id="base-toggles"></ul>',
     ]
     if golan:
-        body.append(f"<p class=\"note\" id=\"golan-note\">{escape(GOLAN_NOTE)}</p>")
-    body.append("<div id=\"legend\"></div>")
+        body.append(f'<p class="note" id="golan-note">{escape(GOLAN_NOTE)}</p>')
+    body.append('<div id="legend"></div>')
     for a in agreements:
         body.append(_agreement_html(a))
     body.extend(
         [
-            f"<p class=\"attribution\">{escape(ATTRIBUTION)}</p>",
+            f'<p class="attribution">{escape(ATTRIBUTION)}</p>',
             "</aside></main>",
-            "<script type=\"application/json\" id=\"atlas-data\">"
+            '<script type="application/json" id="atlas-data">'
             + json_for_script({"date": iso, "zones": collection})
             + "</script>",
-            "<script src=\"../lib/leaflet/leaflet.js\"></script>",
-            "<script src=\"../data/base.js\"></script>",
-            "<script src=\"../assets/atlas.js\"></script>",
+            '<script src="../lib/leaflet/leaflet.js"></script>',
+            '<script src="../data/base.js"></script>',
+            '<script src="../assets/atlas.js"></script>',
             "</body>\n</html>\n",
         ]
     )
@@ -157,33 +161,33 @@ def index_page(atlas: Atlas, counts: dict[dt.date, int]) -> bytes:
         for a in (a for a in atlas.agreements if a.date == day):
             summary = f"<p>{escape(a.summary)}</p>" if a.summary else ""
             items.append(
-                f"<li><time datetime=\"{iso}\">{iso}</time> — <b>{escape(a.title)}</b>"
-                f"<br><span class=\"meta\">{escape(a.venue)} · parties: "
+                f'<li><time datetime="{iso}">{iso}</time> — <b>{escape(a.title)}</b>'
+                f'<br><span class="meta">{escape(a.venue)} · parties: '
                 f"{escape(', '.join(a.parties))}</span>{summary}"
-                f"<p class=\"links\"><a href=\"maps/{iso}.html\">Map of {iso}</a>"
-                f"<a href=\"geojson/{iso}.geojson\" download>GeoJSON</a>"
-                f"<span class=\"meta\">{counts[day]} zone(s) in force</span></p></li>"
+                f'<p class="links"><a href="maps/{iso}.html">Map of {iso}</a>'
+                f'<a href="geojson/{iso}.geojson" download>GeoJSON</a>'
+                f'<span class="meta">{counts[day]} zone(s) in force</span></p></li>'
             )
     precision = "".join(
         f"<li><b>{escape(k)}</b>: {escape(v)}</li>" for k, v in PRECISIONS.items()
     )
     body = [
         _head(TITLE, ""),
-        "<body data-page=\"index\">",
-        f"<header><h1>{escape(TITLE)}</h1><nav><a href=\"geojson/zones.geojson\" download>"
+        '<body data-page="index">',
+        f'<header><h1>{escape(TITLE)}</h1><nav><a href="geojson/zones.geojson" download>'
         "All zone versions (GeoJSON)</a></nav></header>",
-        "<main class=\"index\">",
+        '<main class="index">',
         "<p>The ceasefire and de-escalation zones agreed for Syria between December "
         "2016 and December 2018, one map per agreement date. Every zone says which "
         "agreement made it, when it was in force, how precise its boundary is, and "
         "where each fact comes from. The pages work offline.</p>",
         f"<h2>Boundary precision</h2><ul>{precision}</ul>",
         "<h2>Timeline</h2>",
-        "<ol class=\"timeline\">",
+        '<ol class="timeline">',
         *items,
         "</ol>",
-        f"<p class=\"note\">{escape(GOLAN_NOTE)}</p>",
-        f"<p class=\"attribution\">{escape(ATTRIBUTION)}</p>",
+        f'<p class="note">{escape(GOLAN_NOTE)}</p>',
+        f'<p class="attribution">{escape(ATTRIBUTION)}</p>',
         "</main></body>\n</html>\n",
     ]
     return "\n".join(body).encode("utf-8")

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import shapely
+from numpy.typing import NDArray
 from pyproj import Transformer
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
@@ -34,11 +36,8 @@ def to_degrees(geom: BaseGeometry) -> BaseGeometry:
     return shapely.transform(geom, lambda xy: _xy(_TO_DEGREES, xy))
 
 
-def _xy(transformer: Transformer, xy: object) -> object:
-    import numpy as np
-
-    arr = np.asarray(xy)
-    x, y = transformer.transform(arr[:, 0], arr[:, 1])
+def _xy(transformer: Transformer, xy: NDArray[np.float64]) -> NDArray[np.float64]:
+    x, y = transformer.transform(xy[:, 0], xy[:, 1])
     return np.column_stack([x, y])
 
 
@@ -73,7 +72,9 @@ def resolve_version(
 ) -> BaseGeometry | None:
     govs = geodata.governorates
     if version.extent is None:
-        geom = shapely.coverage_union_all([govs[c].geometry for c in version.governorates])
+        geom = shapely.coverage_union_all(
+            [govs[c].geometry for c in version.governorates]
+        )
     else:
         include = [_part(p, geodata, problems) for p in version.extent.include]
         exclude = [_part(p, geodata, problems) for p in version.extent.exclude]
@@ -81,7 +82,9 @@ def resolve_version(
             return None
         geom = shapely.union_all([g for g in include if g is not None])
         if exclude:
-            geom = geom.difference(shapely.union_all([g for g in exclude if g is not None]))
+            geom = geom.difference(
+                shapely.union_all([g for g in exclude if g is not None])
+            )
     geom = _polygons_only(shapely.make_valid(geom))
     if geom.is_empty or area_km2(geom) < MIN_AREA_KM2:
         problems.append(
@@ -100,7 +103,9 @@ def _part(part: Part, geodata: Geodata, problems: list[Problem]) -> BaseGeometry
     pieces: list[BaseGeometry] = []
     if part.towns:
         points = shapely.points([(t.lon, t.lat) for t in part.towns])
-        metric = [to_metres(p).buffer(part.buffer_km * 1000, quad_segs=6) for p in points]
+        metric = [
+            to_metres(p).buffer(part.buffer_km * 1000, quad_segs=6) for p in points
+        ]
         merged = shapely.union_all(metric)
         # A part drawn from towns covers the area between them: their hull.
         pieces.append(to_degrees(merged.convex_hull if len(metric) > 1 else merged))

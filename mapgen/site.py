@@ -33,7 +33,9 @@ def load_and_resolve(zones_dir: Path, geodata: Geodata) -> tuple[Atlas, Resolved
     return atlas, resolve_atlas(atlas, geodata)
 
 
-def write_site(atlas: Atlas, resolved: Resolved, geodata: Geodata, out: Path) -> dict[str, int]:
+def write_site(
+    atlas: Atlas, resolved: Resolved, geodata: Geodata, out: Path
+) -> dict[str, int]:
     """Write every file of the site below ``out``; returns bytes per file."""
     written: dict[str, int] = {}
 
@@ -69,19 +71,21 @@ def write_site(atlas: Atlas, resolved: Resolved, geodata: Geodata, out: Path) ->
                 following=dates[i + 1] if i + 1 < len(dates) else None,
             ),
         )
-    put("geojson/zones.geojson", export.to_bytes(export.collection_all(atlas, resolved)))
+    put(
+        "geojson/zones.geojson", export.to_bytes(export.collection_all(atlas, resolved))
+    )
     put("index.html", render.index_page(atlas, counts))
     return written
 
 
-class Interrupted(Exception):
+class BuildInterruptedError(Exception):
     """The build was stopped by SIGINT or SIGTERM; nothing was swapped in."""
 
 
 @contextmanager
 def _signals_raise() -> Iterator[None]:
     def handler(signum: int, _frame: FrameType | None) -> None:
-        raise Interrupted(f"The build was interrupted by signal {signum}.")
+        raise BuildInterruptedError(f"The build was interrupted by signal {signum}.")
 
     old = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
     try:

@@ -31,8 +31,8 @@ class _Refused(yaml.MarkedYAMLError):
 class _StrictLoader(yaml.SafeLoader):
     """A composer that refuses anchors and aliases before expanding anything."""
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _Refused(
                 problem=(
@@ -41,7 +41,7 @@ class _StrictLoader(yaml.SafeLoader):
                 ),
                 problem_mark=event.start_mark,
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 @dataclass
@@ -112,34 +112,53 @@ class Reader:
     ) -> dict[str, Node] | None:
         """Check keys: duplicates, unknown ones (with a suggestion), missing ones."""
         if not isinstance(node, MappingNode):
-            self.error(node, f"{what} should be a mapping of keys to values, found {_shape(node)}")
+            self.error(
+                node,
+                f"{what} should be a mapping of keys to values, found {_shape(node)}",
+            )
             return None
         required = list(required)
         allowed = required + list(optional)
         out: dict[str, Node] = {}
         for key_node, value in node.value:
             if not isinstance(key_node, ScalarNode):
-                self.error(key_node, f"a key in {what} should be a plain name, found {_shape(key_node)}")
+                self.error(
+                    key_node,
+                    f"a key in {what} should be a plain name, found {_shape(key_node)}",
+                )
                 continue
             key = key_node.value
             if key in out:
-                self.error(key_node, f"duplicate key '{key}' in {what}; each key may appear once")
+                self.error(
+                    key_node,
+                    f"duplicate key '{key}' in {what}; each key may appear once",
+                )
                 continue
             if key not in allowed:
-                self.error(key_node, f"unknown key '{key}' in {what}{did_you_mean(key, allowed)}; expected one of: {', '.join(allowed)}")
+                self.error(
+                    key_node,
+                    f"unknown key '{key}' in {what}{did_you_mean(key, allowed)}; expected one of: {', '.join(allowed)}",
+                )
                 continue
             out[key] = value
         missing = [k for k in required if k not in out]
         if missing:
-            self.error(node, f"{what} is missing required key{'s' if len(missing) > 1 else ''} {', '.join(repr(k) for k in missing)}")
+            self.error(
+                node,
+                f"{what} is missing required key{'s' if len(missing) > 1 else ''} {', '.join(repr(k) for k in missing)}",
+            )
         return out
 
-    def sequence(self, node: Node, what: str, *, allow_empty: bool = True) -> list[Node]:
+    def sequence(
+        self, node: Node, what: str, *, allow_empty: bool = True
+    ) -> list[Node]:
         if not isinstance(node, SequenceNode):
             self.error(node, f"{what} should be a list, found {_shape(node)}")
             return []
         if not allow_empty and not node.value:
-            self.error(node, f"{what} should list at least one entry, found an empty list")
+            self.error(
+                node, f"{what} should list at least one entry, found an empty list"
+            )
         return list(node.value)
 
     def text(self, node: Node, what: str) -> str | None:
@@ -161,15 +180,22 @@ class Reader:
         return out
 
     def is_null(self, node: Node) -> bool:
-        return isinstance(node, ScalarNode) and node.style is None and node.value in NULLS
+        return (
+            isinstance(node, ScalarNode) and node.style is None and node.value in NULLS
+        )
 
     def date(self, node: Node, what: str) -> dt.date | None:
         if not isinstance(node, ScalarNode) or self.is_null(node):
-            self.error(node, f"{what} should be a date written YYYY-MM-DD, found {_shape(node)}")
+            self.error(
+                node,
+                f"{what} should be a date written YYYY-MM-DD, found {_shape(node)}",
+            )
             return None
         raw = str(node.value).strip()
         if not _DATE.match(raw):
-            self.error(node, f"{what} should be a date written YYYY-MM-DD, found '{raw}'")
+            self.error(
+                node, f"{what} should be a date written YYYY-MM-DD, found '{raw}'"
+            )
             return None
         try:
             return dt.date.fromisoformat(raw)
@@ -177,8 +203,19 @@ class Reader:
             self.error(node, f"{what} '{raw}' is not a real calendar date")
             return None
 
-    def number(self, node: Node, what: str, *, integer: bool = False, minimum: float | None = None) -> float | None:
-        raw = str(node.value).strip().replace("_", "") if isinstance(node, ScalarNode) else ""
+    def number(
+        self,
+        node: Node,
+        what: str,
+        *,
+        integer: bool = False,
+        minimum: float | None = None,
+    ) -> float | None:
+        raw = (
+            str(node.value).strip().replace("_", "")
+            if isinstance(node, ScalarNode)
+            else ""
+        )
         kind = "a whole number" if integer else "a number"
         try:
             if not isinstance(node, ScalarNode) or node.style is not None:
@@ -201,7 +238,10 @@ class Reader:
         if value is None:
             return None
         if value not in options:
-            self.error(node, f"{what} '{value}' is not one of: {', '.join(options)}{did_you_mean(value, options)}")
+            self.error(
+                node,
+                f"{what} '{value}' is not one of: {', '.join(options)}{did_you_mean(value, options)}",
+            )
             return None
         return value
 

@@ -1,0 +1,97 @@
+"""Real Chromium, network cut: every in-force zone is drawn, nothing fails."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import OfflinePage
+
+DATES = [
+    "2016-12-29",
+    "2017-01-24",
+    "2017-05-04",
+    "2017-07-07",
+    "2017-07-22",
+    "2017-08-03",
+    "2017-09-15",
+    "2018-09-17",
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("day", DATES)
+def test_date_page_draws_every_zone_in_force_offline(
+    site: Path, offline_page: OfflinePage, day: str
+) -> None:
+    expected = json.loads((site / "geojson" / f"{day}.geojson").read_text())["features"]
+    page = offline_page.open(site / "maps" / f"{day}.html")
+    assert offline_page.errors == []
+    assert offline_page.aborted == []
+    for f in expected:
+        zone = f["properties"]["id"]
+        drawn = page.locator(f"path.zone-{zone}")
+        assert drawn.count() >= 1, zone
+        box = drawn.first.bounding_box()
+        assert box is not None and box["width"] > 2 and box["height"] > 2, zone
+    drawn_ids = set(
+        page.eval_on_selector_all(
+            "path.zone",
+            "els => els.map(e => [...e.classList].find(c => c.startsWith('zone-')))",
+        )
+    )
+    assert drawn_ids == {f"zone-{f['properties']['id']}" for f in expected}
+    assert page.locator("path.governorate").count() == 14
+    assert page.locator("path.undof").count() == 1
+    assert page.locator("path.neighbour").count() >= 5
+    assert page.locator("#zone-list input[type=checkbox]").count() == len(expected)
+
+
+@pytest.mark.browser
+def test_zone_popup_shows_provenance_and_toggle_hides_layer(
+    site: Path, offline_page: OfflinePage
+) -> None:
+    page = offline_page.open(site / "maps" / "2017-08-03.html")
+    page.locator("path.zone-northern-homs").first.click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    text = popup.inner_text()
+    for needle in [
+        "Northern Homs de-escalation zone",
+        "2017-08-03",
+        "Northern Homs ceasefire agreement",
+        "approximate",
+        "147,000",
+        "260,000",
+        "Syria Direct, 3 Aug 2017",
+        "Seed article 002_7e46fb40130ba7bf.txt",
+    ]:
+        assert needle in text, needle
+    page.locator("#toggle-northern-homs").uncheck()
+    assert page.locator("path.zone-northern-homs").count() == 0
+    page.locator("#toggle-northern-homs").check()
+    assert page.locator("path.zone-northern-homs").count() == 1
+    assert offline_page.errors == [] and offline_page.aborted == []
+
+
+@pytest.mark.browser
+def test_south_west_page_explains_the_golan(
+    site: Path, offline_page: OfflinePage
+) -> None:
+    page = offline_page.open(site / "maps" / "2017-07-07.html")
+    assert "Israeli-occupied Golan" in page.locator("#golan-note").inner_text()
+    page1 = offline_page.open(site / "maps" / "2018-09-17.html")
+    assert page1.locator("#golan-note").count() == 0
+
+
+@pytest.mark.browser
+def test_index_links_every_map(site: Path, offline_page: OfflinePage) -> None:
+    page = offline_page.page
+    page.goto((site / "index.html").resolve().as_uri())
+    links = page.eval_on_selector_all(
+        "a[href^='maps/']", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert links == [f"maps/{d}.html" for d in DATES]
+    assert offline_page.errors == [] and offline_page.aborted == []

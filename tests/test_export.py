@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely.geometry import shape
+
+from conftest import ROOT
+
+REQUIRED = {
+    "id",
+    "name",
+    "kind",
+    "agreement",
+    "valid_from",
+    "valid_to",
+    "precision",
+    "governorates",
+    "sources",
+    "population",
+}
+
+
+def rings(geom: dict[str, Any]) -> list[tuple[list[list[float]], bool]]:
+    polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+    return [(ring, i == 0) for poly in polys for i, ring in enumerate(poly)]
+
+
+def check_rfc7946(data: dict[str, Any]) -> None:
+    assert data["type"] == "FeatureCollection"
+    assert "crs" not in data
+    for f in data["features"]:
+        assert f["type"] == "Feature"
+        assert REQUIRED <= set(f["properties"]), f["properties"].keys()
+        geom = f["geometry"]
+        assert geom["type"] in ("Polygon", "MultiPolygon")
+        assert shape(geom).is_valid
+        for ring, exterior in rings(geom):
+            assert ring[0] == ring[-1]
+            for lon, lat in ring:
+                assert 35.0 < lon < 43.0 and 32.0 < lat < 37.5
+            ccw = shapely.LinearRing(ring).is_ccw
+            assert ccw == exterior, "exterior rings counter-clockwise, holes clockwise"
+        for s in f["properties"]["sources"]:
+            assert s["kind"] in ("seed", "url", "cite")
+
+
+def test_every_geojson_file_is_rfc7946(site: Path) -> None:
+    files = sorted((site / "geojson").glob("*.geojson"))
+    assert len(files) == 9
+    for path in files:
+        text = path.read_text()
+        assert not re.search(r"\d\.\d{7,}", text), f"{path.name}: more than 6 decimals"
+        check_rfc7946(json.loads(text))
+
+
+def test_all_versions_file_carries_dates(site: Path) -> None:
+    data = json.loads((site / "geojson" / "zones.geojson").read_text())
+    keys = [f["id"] for f in data["features"]]
+    assert len(keys) == len(set(keys)) == 12
+    ghouta = [f for f in data["features"] if f["properties"]["id"] == "eastern-ghouta"]
+    assert [f["properties"]["valid_to"] for f in ghouta] == ["2017-07-22", "2018-04-14"]
+    assert ghouta[-1]["properties"]["fate"] == "retaken"
+
+
+def test_export_cli_any_date_to_file_and_stdout(tmp_path: Path) -> None:
+    out = tmp_path / "zones.geojson"
+    done = subprocess.run(
+        ["mapgen", "export", "--date", "2017-10-01", "-o", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_text())
+    check_rfc7946(data)
+    assert sorted(f["properties"]["id"] for f in data["features"]) == [
+        "eastern-ghouta",
+        "idlib",
+        "nationwide-ceasefire",
+        "northern-homs",
+        "south-west",
+    ]
+    piped = subprocess.run(
+        ["mapgen", "export", "--date", "2017-10-01"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    )
+    assert piped.stdout == out.read_bytes()
+
+
+def test_export_cli_rejects_a_bad_date() -> None:
+    done = subprocess.run(
+        ["mapgen", "export", "--date", "2017-13-01"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "'2017-13-01' is not a date written YYYY-MM-DD" in done.stderr

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from zonefiles import write
+
+from conftest import ROOT, ZONES
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_build_writes_every_page_and_export(site: Path) -> None:
+    maps = sorted(p.name for p in (site / "maps").glob("*.html"))
+    assert maps == [
+        f"{d}.html"
+        for d in [
+            "2016-12-29",
+            "2017-01-24",
+            "2017-05-04",
+            "2017-07-07",
+            "2017-07-22",
+            "2017-08-03",
+            "2017-09-15",
+            "2018-09-17",
+        ]
+    ]
+    for rel in [
+        "index.html",
+        "lib/leaflet/leaflet.js",
+        "lib/leaflet/leaflet.css",
+        "assets/atlas.js",
+        "data/base.js",
+        "geojson/zones.geojson",
+    ]:
+        assert (site / rel).is_file(), rel
+    index = (site / "index.html").read_text()
+    for name in maps:
+        assert f'href="maps/{name}"' in index
+
+
+def test_pages_load_nothing_from_the_network(site: Path) -> None:
+    for page in [site / "index.html", *(site / "maps").glob("*.html")]:
+        html = page.read_text()
+        for ref in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html):
+            assert not re.match(r"^(https?:)?//", ref), (page.name, ref)
+        assert "GeoNames" in html and "CC BY 4.0" in html
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
+    zones = tmp_path / "zones"
+    shutil.copytree(ZONES, zones)
+    out = tmp_path / "output"
+    ok = subprocess.run(
+        ["mapgen", "build", "--zones", str(zones), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+    before = tree_digest(out)
+    bad = (
+        (zones / "2017-07-22-eastern-ghouta.yaml")
+        .read_text()
+        .replace("[SY-RD, SY-DI]", "[SY-RD, SY-DIX]")
+    )
+    write(zones, bad, "2017-07-22-eastern-ghouta.yaml")
+    failed = subprocess.run(
+        ["mapgen", "build", "--zones", str(zones), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert failed.returncode == 1
+    assert re.search(
+        r"2017-07-22-eastern-ghouta\.yaml:\d+:\d+: unknown governorate code 'SY-DIX' \(did you mean 'SY-DI'\?\)",
+        failed.stderr,
+    )
+    assert "nothing was written" in failed.stderr
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output", "zones"]
