@@ -376,7 +376,7 @@ def _extent(
 
 
 def _part(
-    r: Reader, node: Node, geodata: Geodata, govs: list[str], *, include: bool
+    r: Reader, node: Node, geodata: Geodata, govs: list[str] | None, *, include: bool
 ) -> Part | None:
     what = "an 'extent.include' part" if include else "an 'extent.exclude' part"
     fields = r.mapping(

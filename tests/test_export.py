@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import shapely
-from shapely.geometry import shape
-
 from conftest import ROOT
+from shapely.geometry import shape
 
 REQUIRED = {
     "id",
@@ -35,7 +34,7 @@ def check_rfc7946(data: dict[str, Any]) -> None:
     assert "crs" not in data
     for f in data["features"]:
         assert f["type"] == "Feature"
-        assert REQUIRED <= set(f["properties"]), f["properties"].keys()
+        assert set(f["properties"]) >= REQUIRED, f["properties"].keys()
         geom = f["geometry"]
         assert geom["type"] in ("Polygon", "MultiPolygon")
         assert shape(geom).is_valid

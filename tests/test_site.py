@@ -6,9 +6,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from zonefiles import write
-
 from conftest import ROOT, ZONES
+from zonefiles import write
 
 
 def tree_digest(root: Path) -> dict[str, str]:
