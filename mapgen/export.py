@@ -1,4 +1,4 @@
-"""Zone versions as RFC 7946 GeoJSON features."""
+"""Zones, posts and routes as RFC 7946 GeoJSON features."""
 
 from __future__ import annotations
 
@@ -6,12 +6,28 @@ import datetime as dt
 from typing import Any
 
 from mapgen.geojson import dumps_compact, feature_collection, geometry_json
-from mapgen.model import PRECISIONS, Atlas, ZoneVersion
+from mapgen.model import PRECISIONS, Atlas, Obligation, Post, Route, ZoneVersion
 from mapgen.resolve import Resolved, area_km2
 
 
-def zone_feature(version: ZoneVersion, resolved: Resolved) -> dict[str, Any]:
+def _agreement(ref: Any) -> dict[str, str]:
+    return {"date": ref.date.isoformat(), "title": ref.title}
+
+
+def _obligations(
+    atlas: Atlas, ident: str, on: dt.date | None
+) -> list[dict[str, object]]:
+    found: list[Obligation] = [o for o in atlas.obligations if ident in o.concerns]
+    if on is not None:
+        found = [o for o in found if o.agreement.date <= on]
+    return [o.as_json(on) for o in found]
+
+
+def zone_feature(
+    version: ZoneVersion, atlas: Atlas, resolved: Resolved, on: dt.date | None = None
+) -> dict[str, Any]:
     geom = resolved.of(version)
+    derived = version.derived
     return {
         "type": "Feature",
         "id": version.key,
@@ -20,10 +36,7 @@ def zone_feature(version: ZoneVersion, resolved: Resolved) -> dict[str, Any]:
             "version": version.version,
             "name": version.name,
             "kind": version.kind,
-            "agreement": {
-                "date": version.agreement.date.isoformat(),
-                "title": version.agreement.title,
-            },
+            "agreement": _agreement(version.agreement),
             "valid_from": version.valid_from.isoformat(),
             "valid_to": version.valid_to.isoformat() if version.valid_to else None,
             "fate": version.fate,
@@ -31,33 +44,104 @@ def zone_feature(version: ZoneVersion, resolved: Resolved) -> dict[str, Any]:
             "precision": version.precision,
             "precision_meaning": PRECISIONS[version.precision],
             "precision_note": version.precision_note,
-            "governorates": list(version.governorates),
+            "derived_from": derived.base if derived else None,
+            "derivation": derived.basis if derived else None,
+            "governorates": list(resolved.governorates_of(version)),
             "guarantors": list(version.guarantors),
             "area_km2": round(area_km2(geom), 1),
             "population": [f.as_json() for f in version.population],
             "sources": [s.as_json() for s in version.sources],
             "notes": version.notes,
+            "lifecycle": [e.as_json() for e in atlas.lifecycle(version.zone_id)],
+            "obligations": _obligations(atlas, version.zone_id, on),
         },
         "geometry": geometry_json(geom),
     }
 
 
+def post_feature(post: Post, resolved: Resolved) -> dict[str, Any]:
+    point = resolved.posts[post.post_id]
+    govs = sorted(resolved.governorates_by_point(point))
+    return {
+        "type": "Feature",
+        "id": post.post_id,
+        "properties": {
+            "id": post.post_id,
+            "number": post.number,
+            "name": post.name,
+            "kind": "observation-post",
+            "agreement": _agreement(post.agreement),
+            "valid_from": post.established.isoformat(),
+            "valid_to": None,
+            "established_as_reported": post.established_as_reported,
+            "precision": post.precision,
+            "precision_meaning": PRECISIONS[post.precision],
+            "precision_note": post.precision_note,
+            "governorates": govs,
+            "population": [],
+            "sources": [s.as_json() for s in post.sources],
+            "notes": post.notes,
+        },
+        "geometry": geometry_json(point),
+    }
+
+
+def route_feature(
+    route: Route, atlas: Atlas, resolved: Resolved, on: dt.date | None = None
+) -> dict[str, Any]:
+    line = resolved.routes[route.route_id]
+    return {
+        "type": "Feature",
+        "id": route.route_id,
+        "properties": {
+            "id": route.route_id,
+            "name": route.name,
+            "kind": "route",
+            "agreement": _agreement(route.agreement),
+            "valid_from": route.valid_from.isoformat(),
+            "valid_to": route.valid_to.isoformat() if route.valid_to else None,
+            "towns": [t.name for t in route.towns],
+            "precision": route.precision,
+            "precision_meaning": PRECISIONS[route.precision],
+            "precision_note": route.precision_note,
+            "governorates": sorted(
+                {t.governorate for t in route.towns if t.governorate}
+            ),
+            "population": [],
+            "sources": [s.as_json() for s in route.sources],
+            "notes": route.notes,
+            "obligations": _obligations(atlas, route.route_id, on),
+        },
+        "geometry": geometry_json(line),
+    }
+
+
 def collection_on(atlas: Atlas, resolved: Resolved, on: dt.date) -> dict[str, Any]:
     """Everything in force on ``on`` (``valid_from <= on < valid_to``)."""
-    return feature_collection(
-        [zone_feature(v, resolved) for v in _ordered(atlas.in_force(on))]
-    )
+    features = [
+        zone_feature(v, atlas, resolved, on) for v in _ordered(atlas.in_force(on))
+    ]
+    features += [route_feature(r, atlas, resolved, on) for r in atlas.routes_on(on)]
+    features += [post_feature(p, resolved) for p in atlas.posts_on(on)]
+    return feature_collection(features)
 
 
 def collection_all(atlas: Atlas, resolved: Resolved) -> dict[str, Any]:
-    """Every version of every zone, with its dates."""
-    return feature_collection(
-        [zone_feature(v, resolved) for v in _ordered(list(atlas.versions))]
-    )
+    """Every version of every zone, every route and post, with their dates."""
+    features = [
+        zone_feature(v, atlas, resolved) for v in _ordered(list(atlas.versions))
+    ]
+    features += [route_feature(r, atlas, resolved) for r in atlas.routes]
+    features += [post_feature(p, resolved) for p in atlas.posts]
+    return feature_collection(features)
 
 
 def _ordered(versions: list[ZoneVersion]) -> list[ZoneVersion]:
-    return sorted(versions, key=lambda v: (v.valid_from, v.zone_id))
+    # Ceasefires first so that they are drawn under everything else.
+    rank = {"ceasefire": 0, "de-escalation-zone": 1, "operational-sub-zone": 2}
+    return sorted(
+        versions, key=lambda v: (rank.get(v.kind, 3), v.valid_from, v.zone_id)
+    )
 
 
 def to_bytes(collection: dict[str, Any]) -> bytes:

@@ -10,12 +10,18 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urlparse
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from mapgen.derive_fields import read_derivation, read_events
 from mapgen.errors import Mark, Problem, UsageError, ZoneDataError
-from mapgen.geodata import Geodata, Town
+from mapgen.fields import (
+    gov_hint,
+    read_part,
+    read_sources,
+)
+from mapgen.geodata import Geodata
+from mapgen.load_features import read_obligations, read_posts, read_routes
 from mapgen.model import (
     FATES,
     KINDS,
@@ -25,26 +31,21 @@ from mapgen.model import (
     Atlas,
     Extent,
     Figure,
-    Part,
-    Source,
     ZoneVersion,
 )
-from mapgen.seeds import SEEDS
 from mapgen.yamlnodes import Reader, did_you_mean
 
 AGREEMENT_KEYS = {
     "required": ["date", "title", "parties", "venue", "sources", "zones"],
-    "optional": ["guarantors", "summary"],
+    "optional": ["guarantors", "summary", "posts", "routes", "obligations"],
 }
 ZONE_KEYS = [
     "name", "kind", "governorates", "extent", "valid_from", "valid_to", "fate",
     "fate_note", "precision", "precision_note", "guarantors", "population",
-    "sources", "notes",
+    "sources", "notes", "derived", "events",
 ]  # fmt: skip
 ZONE_REQUIRED = ["governorates", "valid_from", "valid_to", "precision", "sources"]
-PART_KEYS = ["governorate", "towns", "buffer_km", "outline", "basis"]
 ZONE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-SYRIA_BOX = (35.5, 32.2, 42.5, 37.4)
 
 
 @dataclass
@@ -67,13 +68,17 @@ def load_atlas(zones_dir: Path, geodata: Geodata) -> Atlas:
         raise UsageError(f"The zones directory {zones_dir} holds no *.yaml files.")
     problems: list[Problem] = []
     parsed: list[tuple[Agreement, list[_Draft]]] = []
+    references: list[tuple[str, Mark]] = []
     for path in files:
         reader = Reader(_display(path))
         result = _read_agreement(reader, path, geodata)
         problems.extend(reader.problems)
         if result is not None:
-            parsed.append(result)
+            parsed.append(result[:2])
+            references.extend(result[2])
     versions = _link_versions(parsed, problems)
+    agreements_read = [a for a, _ in parsed]
+    _check_feature_ids(agreements_read, versions, references, problems)
     if problems:
         raise ZoneDataError(problems)
     by_slug: dict[str, list[ZoneVersion]] = {}
@@ -85,7 +90,53 @@ def load_atlas(zones_dir: Path, geodata: Geodata) -> Atlas:
             key=lambda a: (a.date, a.slug),
         )
     )
-    return Atlas(agreements=agreements, versions=tuple(versions))
+    return Atlas(
+        agreements=agreements,
+        versions=tuple(versions),
+        posts=tuple(
+            sorted((p for a in agreements for p in a.posts), key=lambda p: p.number)
+        ),
+        routes=tuple(r for a in agreements for r in a.routes),
+        obligations=tuple(o for a in agreements for o in a.obligations),
+    )
+
+
+def _check_feature_ids(
+    agreements: list[Agreement],
+    versions: list[ZoneVersion],
+    references: list[tuple[str, Mark]],
+    problems: list[Problem],
+) -> None:
+    """Zones, posts, routes and obligations share one namespace of ids, so that an
+    obligation can name what it concerns."""
+    seen: dict[str, Mark] = {v.zone_id: v.mark for v in versions if v.version == 1}
+    for a in agreements:
+        items = (
+            [(p.post_id, p.mark) for p in a.posts]
+            + [(r.route_id, r.mark) for r in a.routes]
+            + [(o.obligation_id, o.mark) for o in a.obligations]
+        )
+        for ident, mark in items:
+            if ident in seen:
+                problems.append(
+                    Problem(
+                        mark,
+                        f"duplicate id '{ident}': it is already used at {seen[ident]}; ids of zones, posts, routes and obligations must be unique",
+                    )
+                )
+            else:
+                seen[ident] = mark
+    targets = {v.zone_id for v in versions} | {
+        r.route_id for a in agreements for r in a.routes
+    }
+    for ident, mark in references:
+        if ident not in targets:
+            problems.append(
+                Problem(
+                    mark,
+                    f"obligation concerns unknown zone or route '{ident}'{did_you_mean(ident, targets)}; known: {', '.join(sorted(targets))}",
+                )
+            )
 
 
 def _display(path: Path) -> str:
@@ -97,7 +148,8 @@ def _display(path: Path) -> str:
 
 def _read_agreement(
     r: Reader, path: Path, geodata: Geodata
-) -> tuple[Agreement, list[_Draft]] | None:
+) -> tuple[Agreement, list[_Draft], list[tuple[str, Mark]]] | None:
+    """The agreement, its zone entries, and the ids its obligations refer to."""
     root = r.parse(path.read_bytes())
     if root is None:
         return None
@@ -117,7 +169,7 @@ def _read_agreement(
     venue = r.text(top["venue"], "'venue'") if "venue" in top else None
     summary = r.text(top["summary"], "'summary'") if "summary" in top else None
     sources = (
-        _sources(r, top["sources"], "the agreement's 'sources'")
+        read_sources(r, top["sources"], "the agreement's 'sources'")
         if "sources" in top
         else ()
     )
@@ -127,6 +179,12 @@ def _read_agreement(
             draft = _read_zone(r, item, geodata, date)
             if draft is not None:
                 drafts.append(draft)
+    ref = AgreementRef(path.stem, date, title) if date and title else None
+    posts = read_posts(r, top["posts"], geodata, ref) if "posts" in top else []
+    routes = read_routes(r, top["routes"], geodata, ref) if "routes" in top else []
+    obligations = (
+        read_obligations(r, top["obligations"], ref) if "obligations" in top else []
+    )
     if date is None or title is None or venue is None:
         return None
     agreement = Agreement(
@@ -139,66 +197,15 @@ def _read_agreement(
         venue=venue,
         summary=summary,
         sources=sources,
+        posts=tuple(posts),
+        routes=tuple(routes),
+        obligations=tuple(o for o, _ in obligations),
     )
+    references = [(t, m) for _, marks in obligations for t, m in marks.items()]
     for d in drafts:
         d.fields["agreement"] = agreement.ref
         d.fields.setdefault("guarantors", tuple(guarantors))
-    return agreement, drafts
-
-
-def _sources(r: Reader, node: Node, what: str) -> tuple[Source, ...]:
-    out = []
-    for item in r.sequence(node, what, allow_empty=False):
-        source = _source(r, item, f"an entry of {what}")
-        if source is not None:
-            out.append(source)
-    return tuple(out)
-
-
-def _source(r: Reader, node: Node, what: str) -> Source | None:
-    if isinstance(node, MappingNode):
-        fields = r.mapping(node, what, required=["cite"], optional=["url"])
-        if fields is None or "cite" not in fields:
-            return None
-        cite = r.text(fields["cite"], "'cite'")
-        url = _url(r, fields["url"], "'url'") if "url" in fields else None
-        if cite is None or ("url" in fields and url is None):
-            return None
-        return Source("cite", cite, url)
-    text = r.text(node, what)
-    if text is None:
-        return None
-    if text in SEEDS:
-        return Source("seed", text)
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", text):
-        url = _url(r, node, what)
-        return Source("url", url, url) if url else None
-    hint = did_you_mean(text, SEEDS)
-    r.error(
-        node,
-        f"{what} '{text}' is neither a seed file name nor an http(s) URL{hint}; "
-        f"seeds are {', '.join(sorted(SEEDS))}; cite a printed reference as "
-        "{cite: 'TASS 944911'}",
-    )
-    return None
-
-
-def _url(r: Reader, node: Node, what: str) -> str | None:
-    text = r.text(node, what)
-    if text is None:
-        return None
-    parsed = urlparse(text)
-    if (
-        parsed.scheme not in ("http", "https")
-        or not parsed.netloc
-        or re.search(r"[\s<>\"']", text)
-    ):
-        r.error(
-            node,
-            f"{what} '{text}' is not an http(s) URL; only http:// and https:// links are allowed",
-        )
-        return None
-    return text
+    return agreement, drafts, references
 
 
 def _read_zone(
@@ -224,7 +231,16 @@ def _read_zone(
             "a zone entry is missing 'id' (a new zone) or 'revises' (a new version of an earlier zone)",
         )
     head = "revises" if revises else "id"
+    derived = "derived" in keys
     required = [head, *ZONE_REQUIRED] + ([] if revises else ["name", "kind"])
+    if derived:
+        # A derived zone's governorates follow from its shape.
+        required.remove("governorates")
+        if "extent" in keys:
+            r.error(
+                node,
+                "a zone has both 'derived' and 'extent'; a derived zone takes its shape from its base zone, so remove 'extent'",
+            )
     fields = r.mapping(
         node,
         "a zone entry",
@@ -258,7 +274,7 @@ def _read_zone(
             if code not in geodata.governorate_codes:
                 r.error(
                     item,
-                    f"unknown governorate code '{code}'{_gov_hint(code, geodata)}; expected an ISO 3166-2 code, one of: {', '.join(geodata.governorate_codes)}",
+                    f"unknown governorate code '{code}'{gov_hint(code, geodata)}; expected an ISO 3166-2 code, one of: {', '.join(geodata.governorate_codes)}",
                 )
                 govs_known = False
                 continue
@@ -325,27 +341,16 @@ def _read_zone(
         _population(r, fields["population"]) if "population" in fields else ()
     )
     out["sources"] = (
-        _sources(r, fields["sources"], "the zone's 'sources'")
+        read_sources(r, fields["sources"], "the zone's 'sources'")
         if "sources" in fields
         else ()
     )
     out["notes"] = r.text(fields["notes"], "'notes'") if "notes" in fields else None
+    if "derived" in fields:
+        out["derived"] = read_derivation(r, fields["derived"])
+    if "events" in fields:
+        out["events"] = read_events(r, fields["events"])
     return _Draft(r.mark(node), r.mark(fields[head]), zone_id, revises, out)
-
-
-def _gov_hint(code: str, geodata: Geodata) -> str:
-    upper = code.upper().replace("_", "-")
-    if upper in geodata.governorate_codes:
-        return f" (did you mean '{upper}'?)"
-    folded = code.strip().lower()
-    for gov in geodata.governorates.values():
-        if (
-            gov.ocha
-            and gov.ocha.lower() == folded
-            or folded in (n.lower() for n in gov.names)
-        ):
-            return f" (did you mean '{gov.iso}', {gov.name}?)"
-    return did_you_mean(upper, geodata.governorate_codes)
 
 
 def _extent(
@@ -356,13 +361,13 @@ def _extent(
         return None
     include = []
     for item in r.sequence(fields["include"], "'extent.include'", allow_empty=False):
-        part = _part(r, item, geodata, govs, include=True)
+        part = read_part(r, item, geodata, govs, include=True)
         if part is not None:
             include.append(part)
     exclude = []
     if "exclude" in fields:
         for item in r.sequence(fields["exclude"], "'extent.exclude'"):
-            part = _part(r, item, geodata, govs, include=False)
+            part = read_part(r, item, geodata, govs, include=False)
             if part is not None:
                 exclude.append(part)
     named = {p.governorate for p in include}
@@ -373,140 +378,6 @@ def _extent(
                 f"governorate '{code}' is listed in 'governorates' but no 'extent.include' part covers it; add '- governorate: {code}'",
             )
     return Extent(tuple(include), tuple(exclude))
-
-
-def _part(
-    r: Reader, node: Node, geodata: Geodata, govs: list[str] | None, *, include: bool
-) -> Part | None:
-    what = "an 'extent.include' part" if include else "an 'extent.exclude' part"
-    fields = r.mapping(
-        node,
-        what,
-        required=["governorate"] if include else [],
-        optional=[k for k in PART_KEYS if include is False or k != "governorate"],
-    )
-    if fields is None:
-        return None
-    gov = None
-    if "governorate" in fields:
-        gov = r.text(fields["governorate"], "'governorate'")
-        if gov is not None and gov not in geodata.governorate_codes:
-            r.error(
-                fields["governorate"],
-                f"unknown governorate code '{gov}'{_gov_hint(gov, geodata)}",
-            )
-            return None
-        if gov is not None and govs is not None and gov not in govs:
-            r.error(
-                fields["governorate"],
-                f"governorate '{gov}' is not in this zone's 'governorates' ({', '.join(govs)}){did_you_mean(gov, govs)}",
-            )
-            gov = None
-            if include:
-                return None
-    towns: list[Town] = []
-    if "towns" in fields:
-        # Towns may lie across the border of the part's governorate (the part is
-        # clipped to it anyway), but must lie in one of the zone's governorates.
-        scope = govs if govs is not None else geodata.governorate_codes
-        for item in r.sequence(fields["towns"], "'towns'", allow_empty=False):
-            town = _town(r, item, geodata, scope)
-            if town is not None:
-                towns.append(town)
-    buffer_km = 0.0
-    if "buffer_km" in fields:
-        buffer_km = r.number(fields["buffer_km"], "'buffer_km'", minimum=0.0) or 0.0
-        if buffer_km > 50:
-            r.error(
-                fields["buffer_km"],
-                f"'buffer_km' {buffer_km:g} is more than 50 km; a town's buffer is its built-up area and surroundings",
-            )
-    elif "towns" in fields:
-        r.error(
-            fields["towns"],
-            "'towns' needs a 'buffer_km' (the radius around each town, in km)",
-        )
-    outline: list[tuple[float, float]] = []
-    if "outline" in fields:
-        outline = _outline(r, fields["outline"])
-    if (
-        not include
-        and not towns
-        and not outline
-        and "towns" not in fields
-        and "outline" not in fields
-    ):
-        r.error(node, f"{what} needs 'towns' (with 'buffer_km') or an 'outline'")
-    if outline and "basis" not in fields:
-        r.error(
-            fields["outline"],
-            "a hand-traced 'outline' needs a 'basis' saying what it was traced from",
-        )
-    basis = r.text(fields["basis"], "'basis'") if "basis" in fields else None
-    return Part(r.mark(node), gov, tuple(towns), buffer_km, tuple(outline), basis)
-
-
-def _town(r: Reader, node: Node, geodata: Geodata, scope: list[str]) -> Town | None:
-    name = r.text(node, "a town name")
-    if name is None:
-        return None
-    gaz = geodata.gazetteer
-    found = gaz.candidates(name)
-    inside = [t for t in found if t.governorate in scope]
-    if len(inside) == 1:
-        return inside[0]
-    if len(inside) > 1:
-        r.error(
-            node,
-            f"town '{name}' is ambiguous in {', '.join(scope)}: {'; '.join(t.label for t in inside)}; use the exact GeoNames name",
-        )
-        exact = [t for t in inside if t.name == name]
-        return exact[0] if len(exact) == 1 else None
-    if found:
-        r.error(
-            node,
-            f"town '{name}' is not in {', '.join(scope)}: the gazetteer has {'; '.join(t.label for t in found)}",
-        )
-        return None
-    hints = gaz.suggest(name)
-    hint = f" (did you mean {' or '.join(repr(h) for h in hints)}?)" if hints else ""
-    r.error(
-        node,
-        f"unknown town '{name}'{hint}; town names come from the GeoNames gazetteer in geodata/towns.json",
-    )
-    return None
-
-
-def _outline(r: Reader, node: Node) -> list[tuple[float, float]]:
-    points: list[tuple[float, float]] = []
-    for item in r.sequence(node, "'outline'", allow_empty=False):
-        pair = r.sequence(item, "an outline point [lon, lat]")
-        if len(pair) != 2:
-            if isinstance(item, Node) and pair:
-                r.error(
-                    item,
-                    f"an outline point should be [lon, lat], found {len(pair)} numbers",
-                )
-            continue
-        lon = r.number(pair[0], "a longitude")
-        lat = r.number(pair[1], "a latitude")
-        if lon is None or lat is None:
-            continue
-        w, s, e, n = SYRIA_BOX
-        if not (w <= lon <= e and s <= lat <= n):
-            looks_swapped = w <= lat <= e and s <= lon <= n
-            hint = (
-                " (the numbers look swapped: write [lon, lat])" if looks_swapped else ""
-            )
-            r.error(
-                item,
-                f"outline point [{lon:g}, {lat:g}] is outside Syria (lon {w} to {e}, lat {s} to {n}){hint}",
-            )
-            continue
-        points.append((lon, lat))
-    if isinstance(node, Node) and 0 < len(points) < 3:
-        r.error(node, f"an outline needs at least 3 points, found {len(points)}")
-    return points
 
 
 def _population(r: Reader, node: Node) -> tuple[Figure, ...]:
@@ -527,7 +398,7 @@ def _population(r: Reader, node: Node) -> tuple[Figure, ...]:
         )
         of = r.text(fields["of"], "'of'") if "of" in fields else None
         sources = (
-            _sources(r, fields["sources"], "a figure's 'sources'")
+            read_sources(r, fields["sources"], "a figure's 'sources'")
             if "sources" in fields
             else ()
         )
@@ -571,12 +442,13 @@ def _link_versions(
             name = f.get("name") or base.get("name")
             kind = f.get("kind") or base.get("kind")
             if (
-                not all(isinstance(f.get(k), dt.date) for k in ("valid_from",))
+                not isinstance(f.get("valid_from"), dt.date)
                 or not f.get("precision")
                 or not name
                 or not kind
-                or not f.get("governorates")
+                or not (f.get("governorates") or f.get("derived"))
                 or not f.get("sources")
+                or ("derived" in f and f["derived"] is None)
             ):
                 continue  # already reported where the value was read
             prior = history.setdefault(d.zone_id, [])
@@ -589,6 +461,8 @@ def _link_versions(
                 agreement=f["agreement"],  # type: ignore[arg-type]
                 governorates=f["governorates"],  # type: ignore[arg-type]
                 extent=f.get("extent"),  # type: ignore[arg-type]
+                derived=f.get("derived"),  # type: ignore[arg-type]
+                events=f.get("events", ()),  # type: ignore[arg-type]
                 valid_from=f["valid_from"],  # type: ignore[arg-type]
                 valid_to=f.get("valid_to"),  # type: ignore[arg-type]
                 fate=f.get("fate"),  # type: ignore[arg-type]
@@ -618,4 +492,30 @@ def _link_versions(
             prior.append(version)
             out.append(version)
     assert all(isinstance(v.agreement, AgreementRef) for v in out)
+    for v in out:
+        if v.derived is None:
+            continue
+        base_id = v.derived.base
+        if base_id not in first:
+            known = ", ".join(sorted(first))
+            problems.append(
+                Problem(
+                    v.derived.mark,
+                    f"'from: {base_id}' names no zone{did_you_mean(base_id, first)}; known zones: {known}",
+                )
+            )
+        elif history[base_id][0].derived is not None:
+            problems.append(
+                Problem(
+                    v.derived.mark,
+                    f"'from: {base_id}' names a derived zone; derive from a drawn zone instead",
+                )
+            )
+        elif not any(b.in_force(v.valid_from) for b in history[base_id]):
+            problems.append(
+                Problem(
+                    v.derived.mark,
+                    f"no version of '{base_id}' is in force on {v.valid_from}, this zone's 'valid_from'; a derived zone needs its base zone in force",
+                )
+            )
     return out

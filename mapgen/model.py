@@ -20,6 +20,9 @@ PRECISIONS = {
     "schematic": "indicative only: the sources name the area, not its limits",
 }
 FATES = ("retaken", "superseded", "expired", "surrendered")
+# In this order on a shared date: a revision precedes its own maps and entry into force.
+STAGES = ("declared", "revised", "maps-agreed", "in-force", "ended")
+STATUSES = ("done", "partly-done", "not-done", "pending")
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,50 @@ class Extent:
 
 
 @dataclass(frozen=True)
+class Band:
+    """The part of ``base`` within ``inner_km`` of its front line: its boundary
+    less the international border and any ``not_along`` areas."""
+
+    mark: Mark
+    base: str
+    min_km: float
+    max_km: float
+    inner_km: float
+    basis: str
+    not_along: tuple[Part, ...] = ()
+
+
+@dataclass(frozen=True)
+class Slice:
+    """One of ``parts`` equal-area slices of ``base`` across an axis (schematic)."""
+
+    mark: Mark
+    base: str
+    bearing_deg: float
+    parts: int
+    index: int
+    basis: str
+
+
+@dataclass(frozen=True)
+class Event:
+    """A step in a zone's life: declared, maps agreed, in force, revised, ended."""
+
+    stage: str
+    date: dt.date
+    note: str | None
+    sources: tuple[Source, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "stage": self.stage,
+            "date": self.date.isoformat(),
+            "note": self.note,
+            "sources": [s.as_json() for s in self.sources],
+        }
+
+
+@dataclass(frozen=True)
 class AgreementRef:
     slug: str
     date: dt.date
@@ -99,6 +146,7 @@ class ZoneVersion:
     agreement: AgreementRef
     governorates: tuple[str, ...]
     extent: Extent | None
+    derived: Band | Slice | None
     valid_from: dt.date
     valid_to: dt.date | None
     fate: str | None
@@ -109,6 +157,7 @@ class ZoneVersion:
     population: tuple[Figure, ...]
     sources: tuple[Source, ...]
     notes: str | None
+    events: tuple[Event, ...] = ()
 
     @property
     def key(self) -> str:
@@ -116,6 +165,87 @@ class ZoneVersion:
 
     def in_force(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_to is None or on < self.valid_to)
+
+
+@dataclass(frozen=True)
+class Post:
+    """An observation post, drawn from the day it was set up."""
+
+    mark: Mark
+    post_id: str
+    number: int
+    name: str
+    agreement: AgreementRef
+    established: dt.date
+    established_as_reported: str
+    lon: float | None
+    lat: float | None
+    near: Part | None
+    precision: str
+    precision_note: str | None
+    sources: tuple[Source, ...]
+    notes: str | None
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.established <= on
+
+
+@dataclass(frozen=True)
+class Route:
+    """A road drawn through gazetteer towns, in order."""
+
+    mark: Mark
+    route_id: str
+    name: str
+    agreement: AgreementRef
+    towns: tuple[Town, ...]
+    valid_from: dt.date
+    valid_to: dt.date | None
+    precision: str
+    precision_note: str | None
+    sources: tuple[Source, ...]
+    notes: str | None
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on < self.valid_to)
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """What an agreement required, by when, about which zones or routes, and
+    what happened."""
+
+    mark: Mark
+    obligation_id: str
+    what: str
+    agreement: AgreementRef
+    due: dt.date
+    concerns: tuple[str, ...]
+    status: str
+    outcome: str | None
+    sources: tuple[Source, ...]
+
+    def status_on(self, on: dt.date) -> str:
+        """'pending' before the due date, then the recorded outcome."""
+        return "pending" if on < self.due else self.status
+
+    def as_json(self, on: dt.date | None = None) -> dict[str, object]:
+        out: dict[str, object] = {
+            "id": self.obligation_id,
+            "what": self.what,
+            "agreement": {
+                "date": self.agreement.date.isoformat(),
+                "title": self.agreement.title,
+            },
+            "due": self.due.isoformat(),
+            "concerns": list(self.concerns),
+            "outcome_status": self.status,
+            "outcome": self.outcome,
+            "sources": [s.as_json() for s in self.sources],
+        }
+        if on is not None:
+            out["status_on_date"] = self.status_on(on)
+        return out
 
 
 @dataclass(frozen=True)
@@ -130,6 +260,9 @@ class Agreement:
     summary: str | None
     sources: tuple[Source, ...]
     zones: tuple[ZoneVersion, ...] = field(default=())
+    posts: tuple[Post, ...] = field(default=())
+    routes: tuple[Route, ...] = field(default=())
+    obligations: tuple[Obligation, ...] = field(default=())
 
     @property
     def ref(self) -> AgreementRef:
@@ -142,6 +275,9 @@ class Atlas:
 
     agreements: tuple[Agreement, ...]
     versions: tuple[ZoneVersion, ...]
+    posts: tuple[Post, ...] = ()
+    routes: tuple[Route, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
 
     @property
     def dates(self) -> list[dt.date]:
@@ -149,3 +285,36 @@ class Atlas:
 
     def in_force(self, on: dt.date) -> list[ZoneVersion]:
         return [v for v in self.versions if v.in_force(on)]
+
+    def posts_on(self, on: dt.date) -> list[Post]:
+        return [p for p in self.posts if p.in_force(on)]
+
+    def routes_on(self, on: dt.date) -> list[Route]:
+        return [r for r in self.routes if r.in_force(on)]
+
+    def obligations_on(self, on: dt.date) -> list[Obligation]:
+        """Obligations of agreements made by ``on``."""
+        return [o for o in self.obligations if o.agreement.date <= on]
+
+    def history(self, zone_id: str) -> list[ZoneVersion]:
+        return [v for v in self.versions if v.zone_id == zone_id]
+
+    def lifecycle(self, zone_id: str) -> list[Event]:
+        """The zone's life across its versions, in date order."""
+        versions = self.history(zone_id)
+        first = versions[0]
+        events = [
+            Event("declared", first.valid_from, f"by the {first.agreement.title}", ())
+        ]
+        for v in versions:
+            if v is not first:
+                events.append(
+                    Event("revised", v.valid_from, f"by the {v.agreement.title}", ())
+                )
+            events.extend(v.events)
+        last = versions[-1]
+        if last.valid_to is not None:
+            note = f"{last.fate}" + (f": {last.fate_note}" if last.fate_note else "")
+            events.append(Event("ended", last.valid_to, note, last.sources))
+        order = {stage: i for i, stage in enumerate(STAGES)}
+        return sorted(events, key=lambda e: (e.date, order[e.stage]))

@@ -95,6 +95,37 @@ def _agreement_html(a: Agreement) -> str:
     return "\n".join(parts)
 
 
+def _obligations_html(atlas: Atlas, on: dt.date) -> str:
+    found = atlas.obligations_on(on)
+    if not found:
+        return ""
+    items = []
+    for o in found:
+        status = o.status_on(on)
+        later = ""
+        if status == "pending":
+            later = (
+                f" Outcome: {escape(o.status)}"
+                + (f" ({escape(o.outcome)})" if o.outcome else "")
+                + "."
+            )
+        elif o.outcome:
+            later = f" {escape(o.outcome)}"
+        sources = "; ".join(_source_html(s) for s in o.sources)
+        items.append(
+            f'<li data-obligation="{escape(o.obligation_id, quote=True)}">'
+            f"<b>{escape(o.what)}</b> — due {o.due.isoformat()} "
+            f"({escape(', '.join(o.concerns))}). "
+            f'Status on {on.isoformat()}: <span class="status status-{escape(status, quote=True)}">'
+            f"{escape(status)}</span>.{later}"
+            f' <span class="meta">Sources: {sources}</span></li>'
+        )
+    return (
+        "<h2>Obligations and deadlines</h2>"
+        f'<ul class="obligations" id="obligations">{"".join(items)}</ul>'
+    )
+
+
 def date_page(
     atlas: Atlas,
     on: dt.date,
@@ -118,7 +149,7 @@ def date_page(
     nav.append(f'<a href="../geojson/{iso}.geojson" download>GeoJSON for {iso}</a>')
     golan = any(
         set(f["properties"]["governorates"]) & {"SY-QU", "SY-DR"}
-        and f["properties"]["kind"] != "ceasefire"
+        and f["properties"]["kind"] not in ("ceasefire", "route", "observation-post")
         for f in collection["features"]
     )
     body = [
@@ -130,7 +161,13 @@ def date_page(
         f"<h2>In force on {iso}</h2>",
         '<p class="meta">A zone is in force on a date when valid_from ≤ date &lt; '
         "valid_to. Click a zone for its agreement, dates, figures and sources.</p>",
+        "<h3>Zones</h3>",
         '<ul id="zone-list"></ul>',
+        "<h3>Routes</h3>",
+        '<ul id="route-list"></ul>',
+        "<h3>Observation posts</h3>",
+        '<ul id="post-list"></ul>',
+        _obligations_html(atlas, on),
         '<h3>Base layers</h3><ul id="base-toggles"></ul>',
     ]
     if golan:

@@ -7,8 +7,9 @@ governorates, whose Natural Earth borders are kept exactly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -19,13 +20,15 @@ from shapely.geometry.base import BaseGeometry
 
 from mapgen.errors import Problem, ZoneDataError
 from mapgen.geodata import Geodata
-from mapgen.model import Atlas, Part, ZoneVersion
+from mapgen.model import Atlas, Band, Part, Slice, ZoneVersion
 
 # Planar area in this projection equals geodesic area (see tooling.md).
 EQUAL_AREA = "+proj=laea +lat_0=35 +lon_0=38.5 +datum=WGS84 +units=m +no_defs"
 _TO_METRES = Transformer.from_crs("EPSG:4326", EQUAL_AREA, always_xy=True)
 _TO_DEGREES = Transformer.from_crs(EQUAL_AREA, "EPSG:4326", always_xy=True)
 MIN_AREA_KM2 = 0.5
+# How close to the international border a zone edge counts as lying on it.
+BORDER_TOLERANCE_M = 300.0
 
 
 def to_metres(geom: BaseGeometry) -> BaseGeometry:
@@ -47,24 +50,155 @@ def area_km2(geom: BaseGeometry) -> float:
 
 @dataclass
 class Resolved:
-    """Geometry for every zone version, keyed by ``ZoneVersion.key``."""
+    """Geometry for every zone version (by ``ZoneVersion.key``), post and route."""
 
     shapes: dict[str, BaseGeometry]
+    governorates: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fronts: dict[str, BaseGeometry] = field(default_factory=dict)
+    posts: dict[str, BaseGeometry] = field(default_factory=dict)
+    routes: dict[str, BaseGeometry] = field(default_factory=dict)
+    boundaries: dict[str, BaseGeometry] = field(default_factory=dict)
 
     def of(self, version: ZoneVersion) -> BaseGeometry:
         return self.shapes[version.key]
 
+    def governorates_of(self, version: ZoneVersion) -> tuple[str, ...]:
+        return self.governorates.get(version.key, version.governorates)
+
+    def governorates_by_point(self, point: BaseGeometry) -> list[str]:
+        return [code for code, geom in self.boundaries.items() if geom.covers(point)]
+
 
 def resolve_atlas(atlas: Atlas, geodata: Geodata) -> Resolved:
     problems: list[Problem] = []
-    shapes: dict[str, BaseGeometry] = {}
-    for version in atlas.versions:
-        geom = resolve_version(version, geodata, problems)
+    out = Resolved({})
+    out.boundaries = {
+        c: geodata.governorates[c].geometry for c in geodata.governorate_codes
+    }
+    drawn = [v for v in atlas.versions if v.derived is None]
+    for version in drawn + [v for v in atlas.versions if v.derived is not None]:
+        if version.derived is None:
+            geom = resolve_version(version, geodata, problems)
+        else:
+            geom = _derive(version, atlas, out, geodata, problems)
         if geom is not None:
-            shapes[version.key] = geom
+            out.shapes[version.key] = geom
+            out.governorates[version.key] = (
+                version.governorates
+                if version.derived is None
+                else tuple(governorates_touched(geom, geodata))
+            )
+    for post in atlas.posts:
+        if post.lon is not None and post.lat is not None:
+            out.posts[post.post_id] = shapely.Point(post.lon, post.lat)
+        elif post.near is not None:
+            near = _part(post.near, geodata, problems)
+            if near is not None:
+                out.posts[post.post_id] = near.point_on_surface()
+    for route in atlas.routes:
+        out.routes[route.route_id] = shapely.LineString(
+            [(t.lon, t.lat) for t in route.towns]
+        )
     if problems:
         raise ZoneDataError(problems)
-    return Resolved(shapes)
+    return out
+
+
+def _derive(
+    version: ZoneVersion,
+    atlas: Atlas,
+    resolved: Resolved,
+    geodata: Geodata,
+    problems: list[Problem],
+) -> BaseGeometry | None:
+    rule = version.derived
+    assert rule is not None
+    base = next(
+        (v for v in atlas.history(rule.base) if v.in_force(version.valid_from)), None
+    )
+    if base is None or base.key not in resolved.shapes:
+        return None  # reported by the loader, or the base failed to resolve
+    base_geom = resolved.shapes[base.key]
+    if isinstance(rule, Band):
+        geom, front = band(base_geom, rule, geodata)
+        resolved.fronts[version.key] = front
+    else:
+        geom = equal_area_slice(base_geom, rule)
+    geom = _polygons_only(shapely.make_valid(geom))
+    if geom.is_empty or area_km2(geom) < MIN_AREA_KM2:
+        problems.append(
+            Problem(
+                rule.mark,
+                f"the derived zone '{version.zone_id}' is empty: nothing of '{rule.base}' is left under this rule",
+            )
+        )
+        return None
+    return geom
+
+
+def front_line(
+    base: BaseGeometry, geodata: Geodata, not_along: Sequence[BaseGeometry]
+) -> BaseGeometry:
+    """The base zone's boundary with the rest of Syria, in metres: its outline
+    less the international border (and coast) and less any ``not_along`` areas."""
+    metric = shapely.make_valid(to_metres(base))
+    border = to_metres(geodata.syria.boundary).buffer(BORDER_TOLERANCE_M)
+    excluded = shapely.union_all(
+        [border] + [to_metres(a).buffer(1000) for a in not_along]
+    )
+    return metric.boundary.difference(excluded)
+
+
+def band(
+    base: BaseGeometry, rule: Band, geodata: Geodata
+) -> tuple[BaseGeometry, BaseGeometry]:
+    """The part of ``base`` within ``rule.inner_km`` of its front line, and the
+    front line itself (both in lon/lat)."""
+    areas = [Polygon(p.outline) for p in rule.not_along]
+    front = front_line(base, geodata, areas)
+    strip = front.buffer(rule.inner_km * 1000, quad_segs=16)
+    geom = shapely.make_valid(to_metres(base)).intersection(strip)
+    return to_degrees(geom), to_degrees(front)
+
+
+def equal_area_slice(base: BaseGeometry, rule: Slice) -> BaseGeometry:
+    """Slice ``rule.index`` of ``rule.parts`` equal-area slices of ``base`` cut
+    at right angles to a compass bearing, counted from the bearing's start."""
+    metric = shapely.make_valid(to_metres(base))
+    theta = math.radians(rule.bearing_deg)
+    ax, ay = math.sin(theta), math.cos(theta)
+    coords = shapely.get_coordinates(metric)
+    projected = coords[:, 0] * ax + coords[:, 1] * ay
+    lo_end, hi_end = float(projected.min()) - 1.0, float(projected.max()) + 1.0
+    reach = float(np.abs(coords).max()) * 4 + 1e5
+
+    def strip(a: float, b: float) -> BaseGeometry:
+        """Everything whose position along the axis lies between a and b."""
+        px, py = -ay * reach, ax * reach
+        return metric.intersection(
+            Polygon(
+                [
+                    (ax * a + px, ay * a + py),
+                    (ax * a - px, ay * a - py),
+                    (ax * b - px, ay * b - py),
+                    (ax * b + px, ay * b + py),
+                ]
+            )
+        )
+
+    def cut_at(share: float) -> float:
+        lo, hi = lo_end, hi_end
+        for _ in range(50):
+            mid = (lo + hi) / 2
+            if strip(lo_end, mid).area < share * metric.area:
+                lo = mid
+            else:
+                hi = mid
+        return (lo + hi) / 2
+
+    a = cut_at((rule.index - 1) / rule.parts) if rule.index > 1 else lo_end
+    b = cut_at(rule.index / rule.parts) if rule.index < rule.parts else hi_end
+    return to_degrees(strip(a, b))
 
 
 def resolve_version(

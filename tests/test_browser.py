@@ -45,7 +45,9 @@ def test_date_page_draws_every_zone_in_force_offline(
     assert page.locator("path.governorate").count() == 14
     assert page.locator("path.undof").count() == 1
     assert page.locator("path.neighbour").count() >= 5
-    assert page.locator("#zone-list input[type=checkbox]").count() == len(expected)
+    assert page.locator("aside input[type=checkbox][data-zone]").count() == len(
+        expected
+    )
 
 
 @pytest.mark.browser
@@ -93,4 +95,34 @@ def test_index_links_every_map(site: Path, offline_page: OfflinePage) -> None:
         "a[href^='maps/']", "els => els.map(e => e.getAttribute('href'))"
     )
     assert links == [f"maps/{d}.html" for d in DATES]
+    assert offline_page.errors == [] and offline_page.aborted == []
+
+
+@pytest.mark.browser
+def test_precision_is_visible_and_posts_and_routes_are_drawn(
+    site: Path, offline_page: OfflinePage
+) -> None:
+    page = offline_page.open(site / "maps" / "2018-09-17.html")
+    style = page.evaluate(
+        """() => Object.fromEntries(['zone-idlib', 'zone-sochi-dmz', 'zone-m4'].map(c => {
+            const p = document.querySelector('path.' + c);
+            return [c, [p.getAttribute('stroke-dasharray'), getComputedStyle(p).fill]];
+        }))"""
+    )
+    assert style["zone-idlib"][0] == "7 5"  # approximate: dashed
+    assert style["zone-sochi-dmz"][0] == "2 5"  # schematic: dotted ...
+    assert (
+        style["zone-sochi-dmz"][1] == 'url("#hatch-demilitarized-zone")'
+    )  # ... and hatched
+    assert page.locator("pattern#hatch-demilitarized-zone").count() == 1
+    assert page.locator("path.post").count() == 12
+    assert page.locator("path.route").count() == 2
+    statuses = page.eval_on_selector_all(
+        "#obligations li .status", "els => els.map(e => e.textContent)"
+    )
+    assert statuses == ["pending", "pending", "pending"]
+    assert "Outcome: done" in page.locator("#obligations").inner_text()
+    page2 = offline_page.open(site / "maps" / "2017-09-15.html")
+    assert page2.locator("path.post").count() == 0
+    assert page2.locator("path.kind-operational-sub-zone").count() == 3
     assert offline_page.errors == [] and offline_page.aborted == []

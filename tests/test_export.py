@@ -36,8 +36,19 @@ def check_rfc7946(data: dict[str, Any]) -> None:
         assert f["type"] == "Feature"
         assert set(f["properties"]) >= REQUIRED, f["properties"].keys()
         geom = f["geometry"]
-        assert geom["type"] in ("Polygon", "MultiPolygon")
+        kind = f["properties"]["kind"]
+        expected = {"observation-post": ("Point",), "route": ("LineString",)}.get(
+            kind, ("Polygon", "MultiPolygon")
+        )
+        assert geom["type"] in expected, (kind, geom["type"])
         assert shape(geom).is_valid
+        if geom["type"] == "Point":
+            lon, lat = geom["coordinates"]
+            assert 35.0 < lon < 43.0 and 32.0 < lat < 37.5
+            continue
+        if geom["type"] == "LineString":
+            assert len(geom["coordinates"]) >= 2
+            continue
         for ring, exterior in rings(geom):
             assert ring[0] == ring[-1]
             for lon, lat in ring:
@@ -60,7 +71,9 @@ def test_every_geojson_file_is_rfc7946(site: Path) -> None:
 def test_all_versions_file_carries_dates(site: Path) -> None:
     data = json.loads((site / "geojson" / "zones.geojson").read_text())
     keys = [f["id"] for f in data["features"]]
-    assert len(keys) == len(set(keys)) == 12
+    kinds = [f["properties"]["kind"] for f in data["features"]]
+    assert len(keys) == len(set(keys)) == 30
+    assert kinds.count("observation-post") == 12 and kinds.count("route") == 2
     ghouta = [f for f in data["features"] if f["properties"]["id"] == "eastern-ghouta"]
     assert [f["properties"]["valid_to"] for f in ghouta] == ["2017-07-22", "2018-04-14"]
     assert ghouta[-1]["properties"]["fate"] == "retaken"
@@ -80,6 +93,9 @@ def test_export_cli_any_date_to_file_and_stdout(tmp_path: Path) -> None:
     assert sorted(f["properties"]["id"] for f in data["features"]) == [
         "eastern-ghouta",
         "idlib",
+        "idlib-sub-zone-russia",
+        "idlib-sub-zone-syria-iran",
+        "idlib-sub-zone-turkey",
         "nationwide-ceasefire",
         "northern-homs",
         "south-west",

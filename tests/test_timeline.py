@@ -57,8 +57,11 @@ def test_what_is_in_force_on_key_dates(atlas: Atlas) -> None:
     assert ids(atlas, "2017-10-01") == [
         "eastern-ghouta",
         "idlib",
+        "idlib-sub-zone-russia",
+        "idlib-sub-zone-syria-iran",
+        "idlib-sub-zone-turkey",
         "nationwide-ceasefire",
         "northern-homs",
         "south-west",
     ]
-    assert ids(atlas, "2018-09-17") == ["idlib", "nationwide-ceasefire"]
+    assert ids(atlas, "2018-09-17") == ["idlib", "nationwide-ceasefire", "sochi-dmz"]

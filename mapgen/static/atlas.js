@@ -8,8 +8,37 @@
     "ceasefire": "#7b6fb0",
     "de-escalation-zone": "#e6550d",
     "demilitarized-zone": "#c51b1b",
-    "operational-sub-zone": "#2b7bba"
+    "operational-sub-zone": "#2b7bba",
+    "route": "#333333",
+    "observation-post": "#0b4f8a"
   };
+  var SVGNS = "http://www.w3.org/2000/svg";
+
+  // Hatched fills for schematic shapes: one SVG pattern per kind colour, added to
+  // the overlay renderer's <svg> and used from CSS (fill: url(#hatch-KIND)).
+  function addHatches(map) {
+    var svg = map.getPanes().overlayPane.querySelector("svg");
+    if (!svg || svg.querySelector("defs.hatches")) return;
+    var defs = document.createElementNS(SVGNS, "defs");
+    defs.setAttribute("class", "hatches");
+    Object.keys(KIND_COLOURS).forEach(function (kind) {
+      var pat = document.createElementNS(SVGNS, "pattern");
+      pat.setAttribute("id", "hatch-" + kind);
+      pat.setAttribute("patternUnits", "userSpaceOnUse");
+      pat.setAttribute("width", "8");
+      pat.setAttribute("height", "8");
+      pat.setAttribute("patternTransform", "rotate(45)");
+      var line = document.createElementNS(SVGNS, "line");
+      line.setAttribute("x1", "0"); line.setAttribute("y1", "0");
+      line.setAttribute("x2", "0"); line.setAttribute("y2", "8");
+      line.setAttribute("stroke", KIND_COLOURS[kind]);
+      line.setAttribute("stroke-width", "3");
+      line.setAttribute("stroke-opacity", "0.55");
+      pat.appendChild(line);
+      defs.appendChild(pat);
+    });
+    svg.insertBefore(defs, svg.firstChild);
+  }
   var PRECISION_DASH = { exact: null, approximate: "7 5", schematic: "2 5" };
 
   function el(tag, attrs, children) {
@@ -42,20 +71,44 @@
     return ul;
   }
 
+  function describe(p) {
+    var rows = [["Kind", p.kind]];
+    if (p.kind === "observation-post") {
+      rows.push(["Number", "#" + p.number + " of 12 (order of establishment)"]);
+      rows.push(["Established", p.valid_from + " (reported: " + p.established_as_reported + ")"]);
+    } else {
+      rows.push(["In force", p.valid_from + " \u2192 " + (p.valid_to ? p.valid_to + " (first day no longer in force)" : "open")]);
+      if (p.kind !== "route") rows.push(["Fate", p.fate ? p.fate + (p.fate_note ? ": " + p.fate_note : "") : "\u2014"]);
+    }
+    rows.push(["Agreement", p.agreement.date + " \u2014 " + p.agreement.title]);
+    if (p.guarantors) rows.push(["Guarantors", p.guarantors.join(", ") || "\u2014"]);
+    if (p.towns) rows.push(["Through", p.towns.join(" \u2013 ")]);
+    rows.push(["Governorates", (p.governorates || []).join(", ") || "\u2014"]);
+    if (p.area_km2 !== undefined) rows.push(["Area", p.area_km2.toLocaleString("en") + " km\u00b2"]);
+    if (p.derived_from) rows.push(["Derived from", p.derived_from + ": " + p.derivation]);
+    rows.push(["Boundary", p.precision + " \u2014 " + p.precision_meaning + (p.precision_note ? ". " + p.precision_note : "")]);
+    return rows;
+  }
+
   function zonePopup(p) {
-    var rows = [
-      ["Kind", p.kind],
-      ["Agreement", p.agreement.date + " \u2014 " + p.agreement.title],
-      ["In force", p.valid_from + " \u2192 " + (p.valid_to ? p.valid_to + " (first day no longer in force)" : "open")],
-      ["Fate", p.fate ? p.fate + (p.fate_note ? ": " + p.fate_note : "") : "\u2014"],
-      ["Guarantors", (p.guarantors || []).join(", ") || "\u2014"],
-      ["Governorates", p.governorates.join(", ")],
-      ["Area", p.area_km2 + " km\u00b2"],
-      ["Boundary", p.precision + " \u2014 " + p.precision_meaning + (p.precision_note ? ". " + p.precision_note : "")]
-    ];
     var dl = el("dl");
-    rows.forEach(function (r) { dl.appendChild(el("dt", { text: r[0] })); dl.appendChild(el("dd", { text: r[1] })); });
+    describe(p).forEach(function (r) { dl.appendChild(el("dt", { text: r[0] })); dl.appendChild(el("dd", { text: r[1] })); });
     var box = el("div", { className: "popup" }, [el("h3", { text: p.name }), dl]);
+    if (p.lifecycle && p.lifecycle.length) {
+      box.appendChild(el("h4", { text: "Life of the zone" }));
+      box.appendChild(listOf(p.lifecycle, function (e) {
+        var li = el("span", { className: "stage-" + e.stage, text: e.date + " \u00b7 " + e.stage + (e.note ? ": " + e.note : "") });
+        e.sources.forEach(function (s) { li.appendChild(document.createTextNode(" \u2014 ")); li.appendChild(sourceNode(s)); });
+        return li;
+      }));
+    }
+    if (p.obligations && p.obligations.length) {
+      box.appendChild(el("h4", { text: "Obligations" }));
+      box.appendChild(listOf(p.obligations, function (o) {
+        var status = o.status_on_date || o.outcome_status;
+        return el("span", { text: o.what + " \u2014 due " + o.due + ": " + status + (o.outcome ? " (" + o.outcome + ")" : "") });
+      }));
+    }
     if (p.population && p.population.length) {
       box.appendChild(el("h4", { text: "Reported figures" }));
       box.appendChild(listOf(p.population, function (f) {
@@ -73,15 +126,33 @@
   function zoneStyle(p) {
     var colour = KIND_COLOURS[p.kind] || "#555";
     var ceasefire = p.kind === "ceasefire";
+    if (p.kind === "observation-post") {
+      // L.geoJSON applies this style to point markers too, className included.
+      return {
+        radius: 6, weight: 2, color: "#fff", fillColor: colour,
+        fillOpacity: p.precision === "schematic" ? 0.35 : 1, dashArray: PRECISION_DASH[p.precision] || null,
+        className: "zone zone-" + p.id + " post precision-" + p.precision
+      };
+    }
+    if (p.kind === "route") {
+      return { color: colour, weight: 3, opacity: 0.9, dashArray: PRECISION_DASH[p.precision] || null,
+               className: "zone zone-" + p.id + " route precision-" + p.precision };
+    }
     return {
       color: colour,
       weight: ceasefire ? 1.5 : 2.5,
       opacity: 0.95,
       fillColor: colour,
-      fillOpacity: ceasefire ? 0.06 : (p.precision === "schematic" ? 0.18 : 0.32),
+      // A schematic fill is a hatch pattern (mostly transparent), so it gets a
+      // higher opacity than the flat fills.
+      fillOpacity: ceasefire ? 0.06 : (p.precision === "schematic" ? 0.85 : 0.32),
       dashArray: PRECISION_DASH[p.precision] || null,
-      className: "zone zone-" + p.id + " precision-" + p.precision
+      className: "zone zone-" + p.id + " kind-" + p.kind + " precision-" + p.precision
     };
+  }
+
+  function postMarker(f, latlng) {
+    return L.circleMarker(latlng, zoneStyle(f.properties));
   }
 
   function drawBase(map, base) {
@@ -120,12 +191,14 @@
   function legend(container) {
     var kinds = el("ul", { className: "legend" });
     Object.keys(KIND_COLOURS).forEach(function (k) {
-      kinds.appendChild(el("li", {}, [el("span", { className: "swatch", style: "background:" + KIND_COLOURS[k] }), k]));
+      var mark = k === "route" ? el("span", { className: "line", style: "border-top-color:" + KIND_COLOURS[k] })
+        : el("span", { className: k === "observation-post" ? "swatch dot" : "swatch", style: "background:" + KIND_COLOURS[k] });
+      kinds.appendChild(el("li", {}, [mark, k]));
     });
     var precision = el("ul", { className: "legend" });
     [["exact", "solid line: follows Natural Earth administrative borders"],
      ["approximate", "dashed line: traced by the project from named towns or a drawn outline"],
-     ["schematic", "dotted line, pale fill: indicative; the sources name the area, not its limits"]].forEach(function (r) {
+     ["schematic", "dotted line, hatched fill: indicative; the sources name the area, not its limits"]].forEach(function (r) {
       precision.appendChild(el("li", {}, [el("span", { className: "line line-" + r[0] }), r[0] + " \u2014 " + r[1]]));
     });
     container.appendChild(el("h2", { text: "Legend" }));
@@ -144,10 +217,9 @@
     var online = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
       attribution: "\u00a9 OpenStreetMap contributors", maxZoom: 12, opacity: 0.5
     });
-    var list = document.getElementById("zone-list");
     var drawn = L.featureGroup().addTo(map);
     data.zones.features.forEach(function (f) {
-      var layer = L.geoJSON(f, { style: function (ft) { return zoneStyle(ft.properties); } });
+      var layer = L.geoJSON(f, { style: function (ft) { return zoneStyle(ft.properties); }, pointToLayer: postMarker });
       layer.bindPopup(function () { return zonePopup(f.properties); }, { maxWidth: 360 });
       layer.addTo(drawn);
       var box = el("input", { type: "checkbox", id: "toggle-" + f.properties.id, "data-zone": f.properties.id });
@@ -156,13 +228,17 @@
         if (box.checked) drawn.addLayer(layer); else drawn.removeLayer(layer);
       });
       var colour = KIND_COLOURS[f.properties.kind] || "#555";
-      list.appendChild(el("li", {}, [el("label", { "for": box.id }, [
+      var group = f.properties.kind === "observation-post" ? "post-list" : f.properties.kind === "route" ? "route-list" : "zone-list";
+      document.getElementById(group).appendChild(el("li", {}, [el("label", { "for": box.id }, [
         box, el("span", { className: "swatch", style: "background:" + colour }),
         el("strong", { text: f.properties.name }),
         el("span", { className: "meta", text: " " + f.properties.kind + " \u00b7 " + f.properties.precision + " \u00b7 since " + f.properties.valid_from })
       ])]));
     });
-    if (!data.zones.features.length) list.appendChild(el("li", { text: "No zone in force on this date." }));
+    ["zone-list", "route-list", "post-list"].forEach(function (id) {
+      var ul = document.getElementById(id);
+      if (!ul.children.length) ul.appendChild(el("li", { className: "meta", text: "None on this date." }));
+    });
     var extras = document.getElementById("base-toggles");
     [["Towns (GeoNames)", baseLayers.towns, false], ["OpenStreetMap tiles (online only)", online, false]].forEach(function (row) {
       var box = el("input", { type: "checkbox" });
@@ -173,6 +249,8 @@
     });
     legend(document.getElementById("legend"));
     map.fitBounds(baseLayers.governorates.getBounds(), { padding: [8, 8] });
+    addHatches(map);  // the overlay <svg> exists only once the map has a view
+    window.Atlas.map = map;
     root.setAttribute("data-ready", String(data.zones.features.length));
   }
 
