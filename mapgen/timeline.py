@@ -1,0 +1,66 @@
+"""What is in force when: the atlas's period, and its distinct states.
+
+A *state* is a stretch of days over which the same zone versions are in force.
+Zones change only on a few dates, so two dates can be compared by comparing
+their states, and a state pair's difference can be computed once at build time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from mapgen.errors import UsageError
+from mapgen.model import Atlas
+
+# The atlas covers agreements to the end of 2018.
+PERIOD_END = dt.date(2018, 12, 31)
+
+
+@dataclass(frozen=True)
+class State:
+    index: int
+    start: dt.date
+    end: dt.date  # last day, inclusive
+    keys: tuple[str, ...]  # ZoneVersion keys in force
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+def period(atlas: Atlas) -> tuple[dt.date, dt.date]:
+    return atlas.dates[0], max(PERIOD_END, atlas.dates[-1])
+
+
+def states(atlas: Atlas) -> list[State]:
+    """The distinct stretches of the period, in order."""
+    first, last = period(atlas)
+    changes = {first}
+    for v in atlas.versions:
+        for day in (v.valid_from, v.valid_to):
+            if day is not None and first < day <= last:
+                changes.add(day)
+    starts = sorted(changes)
+    out = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] - dt.timedelta(days=1) if i + 1 < len(starts) else last
+        keys = tuple(sorted(v.key for v in atlas.in_force(start)))
+        out.append(State(i, start, end, keys))
+    return out
+
+
+def state_on(atlas_states: list[State], day: dt.date) -> State:
+    for s in atlas_states:
+        if s.covers(day):
+            return s
+    raise UsageError(
+        f"{day} is outside the atlas's period, "
+        f"{atlas_states[0].start} to {atlas_states[-1].end}."
+    )
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"'{text}' is not a date written YYYY-MM-DD.") from None
