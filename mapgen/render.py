@@ -14,6 +14,7 @@ from typing import Any
 
 from mapgen.geodata import Geodata
 from mapgen.model import PRECISIONS, Agreement, Atlas, Source
+from mapgen.stats import Coverage
 
 TITLE = "Syria ceasefire and de-escalation zones atlas"
 ATTRIBUTION = (
@@ -95,6 +96,25 @@ def _agreement_html(a: Agreement) -> str:
     return "\n".join(parts)
 
 
+def _coverage_html(rows: list[Coverage]) -> str:
+    if not rows:
+        return ""
+    cells = "".join(
+        f"<tr><td>{escape(r.zone_name)}</td><td>{r.zone_km2:,.0f}</td>"
+        f"<td>{escape(r.governorate_name)} ({escape(r.governorate)})</td>"
+        f"<td>{r.covered_km2:,.0f}</td><td>{r.share_pct:.1f}%</td></tr>"
+        for r in rows
+    )
+    return (
+        '<details id="stats"><summary>Areas and governorate shares</summary>'
+        "<table><thead><tr><th>Zone</th><th>km²</th><th>Governorate</th>"
+        "<th>km² covered</th><th>Share of governorate</th></tr></thead>"
+        f"<tbody>{cells}</tbody></table>"
+        '<p class="meta">km² in an equal-area projection; also in '
+        '<a href="../stats.csv">stats.csv</a>.</p></details>'
+    )
+
+
 def _obligations_html(atlas: Atlas, on: dt.date) -> str:
     found = atlas.obligations_on(on)
     if not found:
@@ -133,6 +153,7 @@ def date_page(
     *,
     previous: dt.date | None,
     following: dt.date | None,
+    coverage: list[Coverage],
 ) -> bytes:
     agreements = [a for a in atlas.agreements if a.date == on]
     iso = on.isoformat()
@@ -146,6 +167,12 @@ def date_page(
         nav.append(
             f'<a href="{following.isoformat()}.html" rel="next">{following.isoformat()} →</a>'
         )
+    if previous:
+        nav.append(
+            f'<a href="../compare.html#a={previous.isoformat()}&amp;b={iso}">'
+            "Compare with the previous agreement</a>"
+        )
+    nav.append(f'<a href="../timeline.html#date={iso}">Timeline</a>')
     nav.append(f'<a href="../geojson/{iso}.geojson" download>GeoJSON for {iso}</a>')
     golan = any(
         set(f["properties"]["governorates"]) & {"SY-QU", "SY-DR"}
@@ -173,6 +200,7 @@ def date_page(
     if golan:
         body.append(f'<p class="note" id="golan-note">{escape(GOLAN_NOTE)}</p>')
     body.append('<div id="legend"></div>')
+    body.append(_coverage_html(coverage))
     for a in agreements:
         body.append(_agreement_html(a))
     body.extend(
@@ -198,7 +226,9 @@ def index_page(atlas: Atlas, counts: dict[dt.date, int]) -> bytes:
         for a in (a for a in atlas.agreements if a.date == day):
             summary = f"<p>{escape(a.summary)}</p>" if a.summary else ""
             items.append(
-                f'<li><time datetime="{iso}">{iso}</time> — <b>{escape(a.title)}</b>'
+                f'<li><a href="maps/{iso}.html" class="thumb"><img src="thumbnails/{iso}.png" '
+                f'width="240" height="200" alt="Map of the zones in force on {iso}"></a>'
+                f'<time datetime="{iso}">{iso}</time> — <b>{escape(a.title)}</b>'
                 f'<br><span class="meta">{escape(a.venue)} · parties: '
                 f"{escape(', '.join(a.parties))}</span>{summary}"
                 f'<p class="links"><a href="maps/{iso}.html">Map of {iso}</a>'
@@ -211,8 +241,11 @@ def index_page(atlas: Atlas, counts: dict[dt.date, int]) -> bytes:
     body = [
         _head(TITLE, ""),
         '<body data-page="index">',
-        f'<header><h1>{escape(TITLE)}</h1><nav><a href="geojson/zones.geojson" download>'
-        "All zone versions (GeoJSON)</a></nav></header>",
+        f"<header><h1>{escape(TITLE)}</h1><nav>"
+        '<a href="timeline.html">Timeline with a date slider</a>'
+        '<a href="compare.html">Compare two dates</a>'
+        '<a href="geojson/zones.geojson" download>All zone versions (GeoJSON)</a>'
+        '<a href="stats.csv" download>Areas by date (CSV)</a></nav></header>',
         '<main class="index">',
         "<p>The ceasefire and de-escalation zones agreed for Syria between December "
         "2016 and December 2018, one map per agreement date. Every zone says which "

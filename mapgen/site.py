@@ -16,11 +16,16 @@ from importlib.resources import files
 from pathlib import Path
 from types import FrameType
 
-from mapgen import export, render
+from mapgen import export, render, render_compare
+from mapgen.diff import diff
 from mapgen.geodata import Geodata
 from mapgen.load import load_atlas
 from mapgen.model import Atlas
 from mapgen.resolve import Resolved, resolve_atlas
+from mapgen.stats import Coverage, coverage
+from mapgen.stats import to_csv as stats_csv
+from mapgen.thumbnails import thumbnail
+from mapgen.timeline import states
 
 
 def leaflet_dir() -> Path:
@@ -51,16 +56,20 @@ def write_site(
     for image in sorted((lib / "images").iterdir()):
         put(f"lib/leaflet/images/{image.name}", image.read_bytes())
     static = files("mapgen") / "static"
-    for name in ("atlas.js", "atlas.css"):
+    for name in ("atlas.js", "atlas.css", "timeline.js", "compare.js"):
         put(f"assets/{name}", (static / name).read_bytes())
     put("data/base.js", render.base_script(geodata))
     dates = atlas.dates
     counts: dict[dt.date, int] = {}
+    all_coverage: list[Coverage] = []
     for i, day in enumerate(dates):
         collection = export.collection_on(atlas, resolved, day)
         counts[day] = len(collection["features"])
         iso = day.isoformat()
+        rows = coverage(atlas, resolved, geodata, day)
+        all_coverage.extend(rows)
         put(f"geojson/{iso}.geojson", export.to_bytes(collection))
+        put(f"thumbnails/{iso}.png", thumbnail(atlas.in_force(day), resolved, geodata))
         put(
             f"maps/{iso}.html",
             render.date_page(
@@ -69,11 +78,21 @@ def write_site(
                 collection,
                 previous=dates[i - 1] if i else None,
                 following=dates[i + 1] if i + 1 < len(dates) else None,
+                coverage=rows,
             ),
         )
-    put(
-        "geojson/zones.geojson", export.to_bytes(export.collection_all(atlas, resolved))
-    )
+    everything = export.collection_all(atlas, resolved)
+    put("geojson/zones.geojson", export.to_bytes(everything))
+    put("stats.csv", stats_csv(all_coverage))
+    atlas_states = states(atlas)
+    put("data/all.js", render_compare.all_script(atlas, everything, atlas_states))
+    for i, first in enumerate(atlas_states):
+        for second in atlas_states[i + 1 :]:
+            d = diff(atlas, resolved, geodata, first.start, second.start)
+            pair = f"{first.index}-{second.index}"
+            put(f"data/diff/{pair}.js", render_compare.diff_script(pair, d))
+    put("timeline.html", render_compare.timeline_page())
+    put("compare.html", render_compare.compare_page())
     put("index.html", render.index_page(atlas, counts))
     return written
 

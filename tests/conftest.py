@@ -98,8 +98,8 @@ class OfflinePage:
             self.aborted.append(route.request.url)
             route.abort()
 
-    def open(self, path: Path) -> Any:
-        self.page.goto(path.resolve().as_uri())
+    def open(self, path: Path, fragment: str = "") -> Any:
+        self.page.goto(path.resolve().as_uri() + fragment)
         self.page.wait_for_selector("body[data-ready]", state="attached", timeout=15000)
         return self.page
 

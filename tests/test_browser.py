@@ -92,9 +92,21 @@ def test_index_links_every_map(site: Path, offline_page: OfflinePage) -> None:
     page = offline_page.page
     page.goto((site / "index.html").resolve().as_uri())
     links = page.eval_on_selector_all(
-        "a[href^='maps/']", "els => els.map(e => e.getAttribute('href'))"
+        "a[href^='maps/']:not(.thumb)", "els => els.map(e => e.getAttribute('href'))"
     )
     assert links == [f"maps/{d}.html" for d in DATES]
+    page.wait_for_load_state("load")
+    widths = page.eval_on_selector_all(
+        "a.thumb img", "els => els.map(e => e.naturalWidth)"
+    )
+    assert widths == [240] * len(DATES)
+    for target in [
+        "timeline.html",
+        "compare.html",
+        "stats.csv",
+        "geojson/zones.geojson",
+    ]:
+        assert page.locator(f"header a[href='{target}']").count() == 1, target
     assert offline_page.errors == [] and offline_page.aborted == []
 
 

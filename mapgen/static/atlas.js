@@ -13,14 +13,20 @@
     "observation-post": "#0b4f8a"
   };
   var SVGNS = "http://www.w3.org/2000/svg";
+  var PRECISION_DASH = { exact: null, approximate: "7 5", schematic: "2 5" };
 
-  // Hatched fills for schematic shapes: one SVG pattern per kind colour, added to
-  // the overlay renderer's <svg> and used from CSS (fill: url(#hatch-KIND)).
-  function addHatches(map) {
-    var svg = map.getPanes().overlayPane.querySelector("svg");
-    if (!svg || svg.querySelector("defs.hatches")) return;
+  // Hatched fills for schematic shapes: one SVG pattern per kind colour, in a
+  // hidden <svg> of their own; paths anywhere in the page use them from CSS
+  // (fill: url(#hatch-KIND)).
+  function addHatches() {
+    if (document.getElementById("atlas-hatches")) return;
+    var svg = document.createElementNS(SVGNS, "svg");
+    svg.setAttribute("id", "atlas-hatches");
+    svg.setAttribute("width", "0");
+    svg.setAttribute("height", "0");
+    svg.setAttribute("aria-hidden", "true");
+    svg.style.position = "absolute";
     var defs = document.createElementNS(SVGNS, "defs");
-    defs.setAttribute("class", "hatches");
     Object.keys(KIND_COLOURS).forEach(function (kind) {
       var pat = document.createElementNS(SVGNS, "pattern");
       pat.setAttribute("id", "hatch-" + kind);
@@ -37,9 +43,9 @@
       pat.appendChild(line);
       defs.appendChild(pat);
     });
-    svg.insertBefore(defs, svg.firstChild);
+    svg.appendChild(defs);
+    document.body.appendChild(svg);
   }
-  var PRECISION_DASH = { exact: null, approximate: "7 5", schematic: "2 5" };
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -151,10 +157,6 @@
     };
   }
 
-  function postMarker(f, latlng) {
-    return L.circleMarker(latlng, zoneStyle(f.properties));
-  }
-
   function drawBase(map, base) {
     var pane = map.createPane("base");
     pane.style.zIndex = 350;
@@ -207,20 +209,46 @@
     container.appendChild(precision);
   }
 
-  function datePage(root) {
-    var data = JSON.parse(document.getElementById("atlas-data").textContent);
-    var base = window.ATLAS_BASE;
-    var map = L.map("map", { preferCanvas: false, zoomSnap: 0.25, attributionControl: true });
+  function inForce(p, iso) {
+    return p.valid_from <= iso && (!p.valid_to || iso < p.valid_to);
+  }
+
+  function newMap() {
+    addHatches();
+    var map = L.map("map", { zoomSnap: 0.25, attributionControl: true });
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Boundaries: Natural Earth \u00b7 Towns: GeoNames (CC BY 4.0) \u00b7 Leaflet");
-    var baseLayers = drawBase(map, base);
+    var base = drawBase(map, window.ATLAS_BASE);
+    map.fitBounds(base.governorates.getBounds(), { padding: [8, 8] });
+    window.Atlas.map = map;
+    return { map: map, base: base };
+  }
+
+  function featureLayer(f, pane) {
+    var opts = {
+      style: function (ft) { return zoneStyle(ft.properties); },
+      pointToLayer: function (ft, latlng) {
+        var o = zoneStyle(ft.properties);
+        if (pane) o.pane = pane;  // markers do not inherit the GeoJSON layer's pane
+        return L.circleMarker(latlng, o);
+      }
+    };
+    if (pane) opts.pane = pane;
+    var layer = L.geoJSON(f, opts);
+    layer.bindPopup(function () { return zonePopup(f.properties); }, { maxWidth: 360 });
+    return layer;
+  }
+
+  function datePage(root) {
+    var data = JSON.parse(document.getElementById("atlas-data").textContent);
+    var made = newMap();
+    var map = made.map, baseLayers = made.base;
     var online = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
       attribution: "\u00a9 OpenStreetMap contributors", maxZoom: 12, opacity: 0.5
     });
     var drawn = L.featureGroup().addTo(map);
     data.zones.features.forEach(function (f) {
-      var layer = L.geoJSON(f, { style: function (ft) { return zoneStyle(ft.properties); }, pointToLayer: postMarker });
-      layer.bindPopup(function () { return zonePopup(f.properties); }, { maxWidth: 360 });
+      var layer = featureLayer(f);
       layer.addTo(drawn);
       var box = el("input", { type: "checkbox", id: "toggle-" + f.properties.id, "data-zone": f.properties.id });
       box.checked = true;
@@ -240,21 +268,19 @@
       if (!ul.children.length) ul.appendChild(el("li", { className: "meta", text: "None on this date." }));
     });
     var extras = document.getElementById("base-toggles");
-    [["Towns (GeoNames)", baseLayers.towns, false], ["OpenStreetMap tiles (online only)", online, false]].forEach(function (row) {
+    [["Towns (GeoNames)", baseLayers.towns], ["OpenStreetMap tiles (online only)", online]].forEach(function (row) {
       var box = el("input", { type: "checkbox" });
-      box.checked = row[2];
-      if (row[2]) row[1].addTo(map);
       box.addEventListener("change", function () { if (box.checked) row[1].addTo(map); else map.removeLayer(row[1]); });
       extras.appendChild(el("li", {}, [el("label", {}, [box, " " + row[0]])]));
     });
     legend(document.getElementById("legend"));
-    map.fitBounds(baseLayers.governorates.getBounds(), { padding: [8, 8] });
-    addHatches(map);  // the overlay <svg> exists only once the map has a view
-    window.Atlas.map = map;
     root.setAttribute("data-ready", String(data.zones.features.length));
   }
 
-  window.Atlas = { datePage: datePage, zonePopup: zonePopup };
+  window.Atlas = {
+    el: el, inForce: inForce, newMap: newMap, featureLayer: featureLayer, legend: legend,
+    zonePopup: zonePopup, KIND_COLOURS: KIND_COLOURS
+  };
   document.addEventListener("DOMContentLoaded", function () {
     var root = document.body;
     if (root.getAttribute("data-page") === "date") datePage(root);

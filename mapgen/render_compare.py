@@ -1,0 +1,118 @@
+"""The timeline page (one map, a date slider) and the compare page (swipe and
+difference), plus the data scripts they load from disk."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from mapgen.diff import Diff
+from mapgen.model import Atlas
+from mapgen.render import ATTRIBUTION, GOLAN_NOTE, TITLE, _head, json_for_script
+from mapgen.timeline import State, period
+
+
+def all_script(atlas: Atlas, collection: dict[str, Any], states: list[State]) -> bytes:
+    """Every zone version, post and route with its dates, the agreement dates
+    and the states, for the timeline and compare pages."""
+    first, last = period(atlas)
+    data = {
+        "period": [first.isoformat(), last.isoformat()],
+        "agreements": [
+            {"date": a.date.isoformat(), "title": a.title} for a in atlas.agreements
+        ],
+        "states": [
+            {"start": s.start.isoformat(), "end": s.end.isoformat()} for s in states
+        ],
+        "features": collection,
+    }
+    return ("window.ATLAS_ALL=" + json_for_script(data) + ";\n").encode("utf-8")
+
+
+def diff_script(pair: str, d: Diff) -> bytes:
+    """One state pair's difference, loaded by the compare page on demand."""
+    return (
+        f"Atlas.diffLoaded({json_for_script(pair)},{json_for_script(d.as_json())});\n"
+    ).encode()
+
+
+def _scripts(page: str) -> list[str]:
+    return [
+        '<script src="lib/leaflet/leaflet.js"></script>',
+        '<script src="data/base.js"></script>',
+        '<script src="data/all.js"></script>',
+        '<script src="assets/atlas.js"></script>',
+        f'<script src="assets/{page}.js"></script>',
+    ]
+
+
+def _header(title: str) -> str:
+    return (
+        f"<header><h1>{escape(title)}</h1><nav>"
+        '<a href="index.html">All agreements</a>'
+        '<a href="timeline.html">Timeline</a>'
+        '<a href="compare.html">Compare</a>'
+        '<a href="geojson/zones.geojson" download>All zone versions (GeoJSON)</a>'
+        "</nav></header>"
+    )
+
+
+def timeline_page() -> bytes:
+    body = [
+        _head(f"Timeline — {TITLE}", ""),
+        '<body data-page="timeline">',
+        _header("Timeline: what was in force, day by day"),
+        '<div class="controls" id="controls">',
+        '<button type="button" id="prev" title="Previous agreement (Page Up)">◀ Previous agreement</button>',
+        '<button type="button" id="play" title="Play or pause (space)">▶ Play</button>',
+        '<button type="button" id="next" title="Next agreement (Page Down)">Next agreement ▶</button>',
+        '<output id="date-label" for="slider"></output>',
+        '<div class="slider-box"><input type="range" id="slider" list="agreement-ticks" '
+        'aria-label="Date"><datalist id="agreement-ticks"></datalist>'
+        '<div id="tick-labels" class="tick-labels"></div></div>',
+        '<p id="notice" class="note" hidden></p>',
+        "</div>",
+        '<main class="map-page timeline-page"><div id="map" role="region" aria-label="Map of the zones in force on the chosen date"></div><aside>',
+        '<h2>In force on <span id="aside-date"></span></h2>',
+        '<p class="meta">Use the slider, the buttons, or the arrow keys (a day; '
+        "Page Up/Down: an agreement). The address keeps the date and layers, so it "
+        "can be shared.</p>",
+        '<h3>Layers</h3><ul id="kind-toggles"></ul>',
+        '<h3>Features</h3><ul id="in-force"></ul>',
+        '<div id="legend"></div>',
+        f'<p class="note">{escape(GOLAN_NOTE)}</p>',
+        f'<p class="attribution">{escape(ATTRIBUTION)}</p>',
+        "</aside></main>",
+        *_scripts("timeline"),
+        "</body>\n</html>\n",
+    ]
+    return "\n".join(body).encode("utf-8")
+
+
+def compare_page() -> bytes:
+    body = [
+        _head(f"Compare two dates — {TITLE}", ""),
+        '<body data-page="compare">',
+        _header("Compare two dates"),
+        '<div class="controls" id="controls">',
+        '<label>Left <input type="date" id="date-a"></label>',
+        '<label>Right <input type="date" id="date-b"></label>',
+        '<label><input type="checkbox" id="show-diff"> Show the difference instead '
+        "(added, removed, unchanged)</label>",
+        '<p id="notice" class="note" hidden></p>',
+        "</div>",
+        '<main class="map-page compare-page"><div id="map" role="region" aria-label="Two dates side by side">'
+        '<div id="divider" class="divider" role="slider" aria-label="Swipe divider" '
+        'tabindex="0"><span class="handle">⇔</span></div></div><aside>',
+        '<h2>What changed</h2><p class="meta" id="diff-caption"></p>',
+        '<div id="diff-table"></div>',
+        '<p class="meta">Areas in km² in an equal-area projection (Lambert azimuthal, '
+        "centred on Syria). Ceasefires are left out: the nationwide ceasefire covers the "
+        "whole country on both sides. The same figures come from <code>mapgen diff</code>.</p>",
+        '<div id="legend"></div>',
+        f'<p class="attribution">{escape(ATTRIBUTION)}</p>',
+        "</aside></main>",
+        *_scripts("compare"),
+        "</body>\n</html>\n",
+    ]
+    return "\n".join(body).encode("utf-8")
