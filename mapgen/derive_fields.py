@@ -5,6 +5,7 @@ from __future__ import annotations
 from yaml.nodes import Node
 
 from mapgen.fields import read_outline, read_sources
+from mapgen.keys import KEYS
 from mapgen.model import Band, Event, Part, Slice
 from mapgen.yamlnodes import Reader
 
@@ -12,7 +13,7 @@ EVENT_STAGES = ("maps-agreed", "in-force")
 
 
 def read_derivation(r: Reader, node: Node) -> Band | Slice | None:
-    fields = r.mapping(node, "'derived'", required=["from"], optional=["band", "slice"])
+    fields = r.mapping(node, "'derived'", **KEYS["derived"])
     if fields is None or "from" not in fields:
         return None
     base = r.text(fields["from"], "'from'")
@@ -33,8 +34,7 @@ def _band(r: Reader, node: Node, base: str) -> Band | None:
     fields = r.mapping(
         node,
         "'band'",
-        required=["min_km", "max_km", "inner_edge_km", "basis"],
-        optional=["not_along"],
+        **KEYS["band"],
     )
     if fields is None:
         return None
@@ -78,7 +78,7 @@ def _band(r: Reader, node: Node, base: str) -> Band | None:
 
 
 def _area(r: Reader, node: Node) -> Part | None:
-    fields = r.mapping(node, "a 'not_along' area", required=["outline", "basis"])
+    fields = r.mapping(node, "a 'not_along' area", **KEYS["area"])
     if fields is None or "outline" not in fields or "basis" not in fields:
         return None
     outline = read_outline(r, fields["outline"])
@@ -89,9 +89,7 @@ def _area(r: Reader, node: Node) -> Part | None:
 
 
 def _slice(r: Reader, node: Node, base: str) -> Slice | None:
-    fields = r.mapping(
-        node, "'slice'", required=["bearing_deg", "parts", "index", "basis"]
-    )
+    fields = r.mapping(node, "'slice'", **KEYS["slice"])
     if fields is None:
         return None
     bearing = (
@@ -130,9 +128,7 @@ def _slice(r: Reader, node: Node, base: str) -> Slice | None:
 def read_events(r: Reader, node: Node) -> tuple[Event, ...]:
     out: list[Event] = []
     for item in r.sequence(node, "'events'"):
-        fields = r.mapping(
-            item, "an event", required=["stage", "date"], optional=["note", "sources"]
-        )
+        fields = r.mapping(item, "an event", **KEYS["event"])
         if fields is None:
             continue
         stage = (

@@ -9,11 +9,11 @@ from urllib.parse import urlparse
 from yaml.nodes import MappingNode, Node
 
 from mapgen.geodata import Geodata, Town
+from mapgen.keys import KEYS
 from mapgen.model import Part, Source
 from mapgen.seeds import SEEDS
 from mapgen.yamlnodes import Reader, did_you_mean
 
-PART_KEYS = ["governorate", "towns", "buffer_km", "outline", "basis"]
 SYRIA_BOX = (35.5, 32.2, 42.5, 37.4)
 
 
@@ -28,7 +28,7 @@ def read_sources(r: Reader, node: Node, what: str) -> tuple[Source, ...]:
 
 def read_source(r: Reader, node: Node, what: str) -> Source | None:
     if isinstance(node, MappingNode):
-        fields = r.mapping(node, what, required=["cite"], optional=["url"])
+        fields = r.mapping(node, what, **KEYS["cite"])
         if fields is None or "cite" not in fields:
             return None
         cite = r.text(fields["cite"], "'cite'")
@@ -94,8 +94,7 @@ def read_part(
     fields = r.mapping(
         node,
         what,
-        required=["governorate"] if include else [],
-        optional=[k for k in PART_KEYS if include is False or k != "governorate"],
+        **KEYS["include_part" if include else "exclude_part"],
     )
     if fields is None:
         return None
@@ -191,7 +190,8 @@ def read_town(r: Reader, node: Node, geodata: Geodata, scope: list[str]) -> Town
 
 def read_outline(r: Reader, node: Node) -> list[tuple[float, float]]:
     points: list[tuple[float, float]] = []
-    for item in r.sequence(node, "'outline'", allow_empty=False):
+    items = r.sequence(node, "'outline'", allow_empty=False)
+    for item in items:
         pair = r.sequence(item, "an outline point [lon, lat]")
         if len(pair) != 2:
             if isinstance(item, Node) and pair:
@@ -216,6 +216,7 @@ def read_outline(r: Reader, node: Node) -> list[tuple[float, float]]:
             )
             continue
         points.append((lon, lat))
-    if isinstance(node, Node) and 0 < len(points) < 3:
-        r.error(node, f"an outline needs at least 3 points, found {len(points)}")
-    return points
+    if 0 < len(items) < 3:
+        r.error(node, f"an outline needs at least 3 points, found {len(items)}")
+    # Any bad point was reported where it stands; half an outline is no shape.
+    return points if len(points) == len(items) else []

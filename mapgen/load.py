@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mapgen.derive_fields import read_derivation, read_events
 from mapgen.errors import Mark, Problem, UsageError, ZoneDataError
@@ -21,6 +21,7 @@ from mapgen.fields import (
     read_sources,
 )
 from mapgen.geodata import Geodata
+from mapgen.keys import KEYS
 from mapgen.load_features import read_obligations, read_posts, read_routes
 from mapgen.model import (
     FATES,
@@ -35,16 +36,6 @@ from mapgen.model import (
 )
 from mapgen.yamlnodes import Reader, did_you_mean
 
-AGREEMENT_KEYS = {
-    "required": ["date", "title", "parties", "venue", "sources", "zones"],
-    "optional": ["guarantors", "summary", "posts", "routes", "obligations"],
-}
-ZONE_KEYS = [
-    "name", "kind", "governorates", "extent", "valid_from", "valid_to", "fate",
-    "fate_note", "precision", "precision_note", "guarantors", "population",
-    "sources", "notes", "derived", "events",
-]  # fmt: skip
-ZONE_REQUIRED = ["governorates", "valid_from", "valid_to", "precision", "sources"]
 ZONE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -69,6 +60,7 @@ def load_atlas(zones_dir: Path, geodata: Geodata) -> Atlas:
     problems: list[Problem] = []
     parsed: list[tuple[Agreement, list[_Draft]]] = []
     references: list[tuple[str, Mark]] = []
+    declared: list[str] = []
     for path in files:
         reader = Reader(_display(path))
         result = _read_agreement(reader, path, geodata)
@@ -76,9 +68,10 @@ def load_atlas(zones_dir: Path, geodata: Geodata) -> Atlas:
         if result is not None:
             parsed.append(result[:2])
             references.extend(result[2])
+            declared.extend(result[3])
     versions = _link_versions(parsed, problems)
     agreements_read = [a for a, _ in parsed]
-    _check_feature_ids(agreements_read, versions, references, problems)
+    _check_feature_ids(agreements_read, versions, references, set(declared), problems)
     if problems:
         raise ZoneDataError(problems)
     by_slug: dict[str, list[ZoneVersion]] = {}
@@ -105,6 +98,7 @@ def _check_feature_ids(
     agreements: list[Agreement],
     versions: list[ZoneVersion],
     references: list[tuple[str, Mark]],
+    declared: set[str],
     problems: list[Problem],
 ) -> None:
     """Zones, posts, routes and obligations share one namespace of ids, so that an
@@ -126,9 +120,7 @@ def _check_feature_ids(
                 )
             else:
                 seen[ident] = mark
-    targets = {v.zone_id for v in versions} | {
-        r.route_id for a in agreements for r in a.routes
-    }
+    targets = declared | {v.zone_id for v in versions}
     for ident, mark in references:
         if ident not in targets:
             problems.append(
@@ -137,6 +129,23 @@ def _check_feature_ids(
                     f"obligation concerns unknown zone or route '{ident}'{did_you_mean(ident, targets)}; known: {', '.join(sorted(targets))}",
                 )
             )
+
+
+def _ids_in(node: Node | None) -> list[str]:
+    """The 'id' values of the mappings in a list node, valid or not."""
+    if not isinstance(node, SequenceNode):
+        return []
+    out = []
+    for item in node.value:
+        if isinstance(item, MappingNode):
+            for key, value in item.value:
+                if (
+                    isinstance(key, ScalarNode)
+                    and key.value == "id"
+                    and isinstance(value, ScalarNode)
+                ):
+                    out.append(str(value.value))
+    return out
 
 
 def _display(path: Path) -> str:
@@ -148,12 +157,13 @@ def _display(path: Path) -> str:
 
 def _read_agreement(
     r: Reader, path: Path, geodata: Geodata
-) -> tuple[Agreement, list[_Draft], list[tuple[str, Mark]]] | None:
-    """The agreement, its zone entries, and the ids its obligations refer to."""
+) -> tuple[Agreement, list[_Draft], list[tuple[str, Mark]], list[str]] | None:
+    """The agreement, its zone entries, the ids its obligations refer to, and
+    the zone and route ids it declares."""
     root = r.parse(path.read_bytes())
     if root is None:
         return None
-    top = r.mapping(root, "an agreement file", **AGREEMENT_KEYS)
+    top = r.mapping(root, "an agreement file", **KEYS["agreement"])
     if top is None:
         return None
     date = r.date(top["date"], "the agreement's 'date'") if "date" in top else None
@@ -202,10 +212,13 @@ def _read_agreement(
         obligations=tuple(o for o, _ in obligations),
     )
     references = [(t, m) for _, marks in obligations for t, m in marks.items()]
+    # Ids written in the file count as known even where their entry has a
+    # problem of its own, so that one mistake is not reported twice.
+    declared = [d.zone_id for d in drafts] + _ids_in(top.get("routes"))
     for d in drafts:
         d.fields["agreement"] = agreement.ref
         d.fields.setdefault("guarantors", tuple(guarantors))
-    return agreement, drafts, references
+    return agreement, drafts, references, declared
 
 
 def _read_zone(
@@ -232,20 +245,25 @@ def _read_zone(
         )
     head = "revises" if revises else "id"
     derived = "derived" in keys
-    required = [head, *ZONE_REQUIRED] + ([] if revises else ["name", "kind"])
-    if derived:
-        # A derived zone's governorates follow from its shape.
-        required.remove("governorates")
-        if "extent" in keys:
-            r.error(
-                node,
-                "a zone has both 'derived' and 'extent'; a derived zone takes its shape from its base zone, so remove 'extent'",
-            )
+    zone_keys = KEYS["zone"]
+    required = [head, *zone_keys["required"]]
+    required += [] if revises else ["name", "kind"]
+    # A derived zone's governorates follow from its shape.
+    required += [] if derived else ["governorates"]
+    if derived and "extent" in keys:
+        r.error(
+            node,
+            "a zone has both 'derived' and 'extent'; a derived zone takes its shape from its base zone, so remove 'extent'",
+        )
     fields = r.mapping(
         node,
         "a zone entry",
         required=required,
-        optional=[k for k in ZONE_KEYS if k not in required],
+        optional=[
+            k
+            for k in zone_keys["optional"]
+            if k not in required and k not in ("id", "revises")
+        ],
     )
     if fields is None or head not in fields:
         return None
@@ -263,7 +281,9 @@ def _read_zone(
     if "kind" in fields:
         out["kind"] = r.choice(fields["kind"], "'kind'", KINDS)
     govs: list[str] = []
-    govs_known = "governorates" in fields
+    govs_known = "governorates" in fields and isinstance(
+        fields["governorates"], SequenceNode
+    )
     if "governorates" in fields:
         for item in r.sequence(
             fields["governorates"], "'governorates'", allow_empty=False
@@ -316,7 +336,8 @@ def _read_zone(
             fields["valid_to"],
             f"a zone with a 'valid_to' needs a 'fate' saying how it ended, one of: {', '.join(FATES)}",
         )
-    if "fate" in fields and ("valid_to" not in fields or r.is_null(fields["valid_to"])):
+    # A missing 'valid_to' is reported as missing; only an explicit null is open.
+    if "fate" in fields and "valid_to" in fields and r.is_null(fields["valid_to"]):
         r.error(
             fields["fate"],
             "'fate' is given but 'valid_to' is null; a zone still in force has no fate yet",
@@ -356,7 +377,7 @@ def _read_zone(
 def _extent(
     r: Reader, node: Node, geodata: Geodata, govs: list[str] | None
 ) -> Extent | None:
-    fields = r.mapping(node, "'extent'", required=["include"], optional=["exclude"])
+    fields = r.mapping(node, "'extent'", **KEYS["extent"])
     if fields is None or "include" not in fields:
         return None
     include = []
@@ -386,8 +407,7 @@ def _population(r: Reader, node: Node) -> tuple[Figure, ...]:
         fields = r.mapping(
             item,
             "a population figure",
-            required=["value", "of", "sources"],
-            optional=["note"],
+            **KEYS["figure"],
         )
         if fields is None:
             continue

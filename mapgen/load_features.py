@@ -12,6 +12,7 @@ from yaml.nodes import Node
 from mapgen.errors import Mark
 from mapgen.fields import read_part, read_sources, read_town
 from mapgen.geodata import Geodata, Town
+from mapgen.keys import KEYS
 from mapgen.model import PRECISIONS, STATUSES, AgreementRef, Obligation, Post, Route
 from mapgen.yamlnodes import Reader
 
@@ -37,16 +38,7 @@ def read_posts(
         fields = r.mapping(
             item,
             "an observation post",
-            required=[
-                "id",
-                "number",
-                "name",
-                "established",
-                "established_as_reported",
-                "precision",
-                "sources",
-            ],
-            optional=["lon", "lat", "near", "precision_note", "notes"],
+            **KEYS["post"],
         )
         if fields is None:
             continue
@@ -128,7 +120,8 @@ def read_posts(
             or not sources
         ):
             continue
-        assert ref is not None and established is not None
+        if ref is None or established is None:
+            continue  # the agreement's own date or title is missing, reported there
         out.append(
             Post(
                 r.mark(item),
@@ -158,16 +151,7 @@ def read_routes(
         fields = r.mapping(
             item,
             "a route",
-            required=[
-                "id",
-                "name",
-                "towns",
-                "valid_from",
-                "valid_to",
-                "precision",
-                "sources",
-            ],
-            optional=["precision_note", "notes"],
+            **KEYS["route"],
         )
         if fields is None:
             continue
@@ -217,7 +201,8 @@ def read_routes(
             or not sources
         ):
             continue
-        assert ref is not None and valid_from is not None
+        if ref is None or valid_from is None:
+            continue  # the agreement's own date or title is missing, reported there
         out.append(
             Route(
                 r.mark(item),
@@ -245,8 +230,7 @@ def read_obligations(
         fields = r.mapping(
             item,
             "an obligation",
-            required=["id", "what", "due", "concerns", "status", "sources"],
-            optional=["outcome"],
+            **KEYS["obligation"],
         )
         if fields is None:
             continue

@@ -97,8 +97,11 @@ def write_site(
     return written
 
 
-class BuildInterruptedError(Exception):
-    """The build was stopped by SIGINT or SIGTERM; nothing was swapped in."""
+class BuildInterruptedError(BaseException):
+    """The build was stopped by SIGINT or SIGTERM; nothing was swapped in.
+
+    A BaseException, like KeyboardInterrupt, so that no library's
+    ``except Exception`` can swallow it halfway through a build."""
 
 
 @contextmanager

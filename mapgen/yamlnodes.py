@@ -91,10 +91,22 @@ class Reader:
             what = exc.problem or "invalid YAML"
             if exc.context and not isinstance(exc, _Refused):
                 what = f"{exc.context}, {what}"
+            if "block" in what:
+                what += "; check that this line is indented like the lines around it"
             self.error(where, f"YAML syntax error: {what}")
             return None
+        except yaml.reader.ReaderError as exc:
+            line = text.count("\n", 0, exc.position) + 1
+            col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+            self.error(
+                Mark(self.path, line, col),
+                f"the character U+{exc.character:04X} is not allowed in a YAML file; "
+                "remove it (it is often left by copying from a PDF or a word processor)",
+            )
+            return None
         except yaml.YAMLError as exc:
-            self.error(Mark(self.path, 1, 1), f"YAML syntax error: {exc}")
+            first_line = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+            self.error(Mark(self.path, 1, 1), f"YAML syntax error: {first_line}")
             return None
         if node is None:
             self.error(Mark(self.path, 1, 1), "the file is empty; expected a mapping")

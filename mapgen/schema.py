@@ -1,0 +1,134 @@
+"""A JSON Schema for zone files, generated from the loader's own key table
+(``mapgen.keys``) and enumerations, so that an editor can check a file as it
+is typed. ``mapgen schema`` writes it to ``zones/schema.json``; a test keeps the
+committed copy in step with the model.
+
+The schema catches shapes and spellings; the loader checks the rest (real
+dates, known towns, geometry, references between files)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mapgen.derive_fields import EVENT_STAGES
+from mapgen.keys import KEYS
+from mapgen.model import FATES, KINDS, PRECISIONS, STATUSES
+from mapgen.seeds import SEEDS
+
+DATE = {
+    "type": "string",
+    "pattern": r"^\d{4}-\d{2}-\d{2}$",
+    "description": "YYYY-MM-DD",
+}
+TEXT = {"type": "string", "minLength": 1}
+TEXTS = {"type": "array", "items": TEXT}
+ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+NUMBER = {"type": "number"}
+POINT = {
+    "type": "array",
+    "items": NUMBER,
+    "minItems": 2,
+    "maxItems": 2,
+    "description": "[lon, lat]",
+}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/definitions/{name}"}
+
+
+def _list(name: str, *, min_items: int = 0) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "array", "items": _ref(name)}
+    if min_items:
+        out["minItems"] = min_items
+    return out
+
+
+def field_types(governorates: list[str]) -> dict[str, dict[str, Any]]:
+    """The schema of each field, by the name it has wherever it appears."""
+    gov = {"enum": governorates}
+    return {
+        "date": DATE, "valid_from": DATE, "established": DATE, "due": DATE,
+        "valid_to": {"anyOf": [DATE, {"type": "null"}]},
+        "title": TEXT, "venue": TEXT, "summary": TEXT, "name": TEXT, "notes": TEXT,
+        "note": TEXT, "basis": TEXT, "fate_note": TEXT, "precision_note": TEXT,
+        "what": TEXT, "outcome": TEXT, "of": TEXT, "established_as_reported": TEXT,
+        "cite": TEXT, "url": {"type": "string", "pattern": "^https?://"},
+        "parties": {**TEXTS, "minItems": 1}, "guarantors": TEXTS,
+        "id": ID, "revises": ID, "from": ID,
+        "concerns": {"type": "array", "items": ID, "minItems": 1},
+        "kind": {"enum": list(KINDS)}, "precision": {"enum": list(PRECISIONS)},
+        "fate": {"enum": list(FATES)}, "status": {"enum": list(STATUSES)},
+        "stage": {"enum": list(EVENT_STAGES)},
+        "governorates": {"type": "array", "items": gov, "minItems": 1, "uniqueItems": True},
+        "governorate": gov,
+        "towns": {"type": "array", "items": TEXT, "minItems": 1},
+        "buffer_km": {"type": "number", "minimum": 0, "maximum": 50},
+        "outline": {"type": "array", "items": POINT, "minItems": 3},
+        "lon": NUMBER, "lat": NUMBER,
+        "number": {"type": "integer", "minimum": 1},
+        "value": {"type": "integer", "minimum": 0},
+        "min_km": {"type": "number", "exclusiveMinimum": 0},
+        "max_km": {"type": "number", "exclusiveMinimum": 0},
+        "inner_edge_km": {"type": "number", "exclusiveMinimum": 0},
+        "bearing_deg": {"type": "number", "minimum": 0, "exclusiveMaximum": 360},
+        "parts": {"type": "integer", "minimum": 2},
+        "index": {"type": "integer", "minimum": 1},
+        "sources": _list("source", min_items=1),
+        "zones": _list("zone"), "posts": _list("post"), "routes": _list("route"),
+        "obligations": _list("obligation"), "population": _list("figure"),
+        "events": _list("event"), "not_along": _list("area"),
+        "extent": _ref("extent"), "derived": _ref("derived"), "band": _ref("band"),
+        "slice": _ref("slice"), "near": _ref("include_part"),
+        "include": _list("include_part", min_items=1), "exclude": _list("exclude_part"),
+    }  # fmt: skip
+
+
+def _object(name: str, types: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    keys = KEYS[name]
+    names = keys["required"] + keys["optional"]
+    return {
+        "type": "object",
+        "required": keys["required"],
+        "properties": {k: types[k] for k in names},
+        "additionalProperties": False,
+    }
+
+
+def build_schema(governorates: list[str]) -> dict[str, Any]:
+    types = field_types(governorates)
+    definitions = {name: _object(name, types) for name in KEYS if name != "cite"}
+    zone = definitions["zone"]
+    # New zones carry id, name and kind; revisions name the zone they revise.
+    zone["oneOf"] = [
+        {"required": ["id", "name", "kind"], "not": {"required": ["revises"]}},
+        {"required": ["revises"], "not": {"required": ["id"]}},
+    ]
+    zone["anyOf"] = [{"required": ["governorates"]}, {"required": ["derived"]}]
+    definitions["derived"]["oneOf"] = [{"required": ["band"]}, {"required": ["slice"]}]
+    definitions["source"] = {
+        "oneOf": [
+            {"enum": sorted(SEEDS), "description": "a seed article, by file name"},
+            {"type": "string", "pattern": "^https?://", "description": "a URL"},
+            _object("cite", types),
+        ]
+    }
+    schema = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "https://example.invalid/syria-deescalation-atlas/zones/schema.json",
+        "title": "An agreement file of the Syria de-escalation zones atlas",
+        "description": (
+            "Generated by 'mapgen schema' from mapgen/keys.py; do not edit by hand. "
+            "'mapgen validate' checks what a schema cannot: real dates, known towns, "
+            "geometry, and references between files."
+        ),
+        **_object("agreement", types),
+        "definitions": definitions,
+    }
+    return schema
+
+
+def schema_bytes(governorates: list[str]) -> bytes:
+    text = json.dumps(build_schema(governorates), indent=1, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
