@@ -97,10 +97,6 @@ class Diff:
         return feature_collection(features)
 
 
-def _counted(versions: list[ZoneVersion]) -> list[ZoneVersion]:
-    return [v for v in versions if v.kind in COUNTED]
-
-
 def _union(geoms: list[BaseGeometry]) -> BaseGeometry:
     return shapely.union_all(geoms) if geoms else shapely.Polygon()
 
@@ -112,60 +108,110 @@ def _clean(geom: BaseGeometry) -> BaseGeometry:
     return shapely.MultiPolygon(kept) if kept else shapely.Polygon()
 
 
+def _km2(geom: BaseGeometry) -> float:
+    return 0.0 if geom.is_empty else area_km2(geom)
+
+
+class Differ:
+    """Computes differences between dates, remembering what pairs share.
+
+    The site compares every pair of states; most pairs share zone versions,
+    unions and governorate overlaps, so each is computed once."""
+
+    def __init__(self, atlas: Atlas, resolved: Resolved, geodata: Geodata) -> None:
+        self.atlas, self.resolved, self.geodata = atlas, resolved, geodata
+        self.codes = geodata.governorate_codes
+        self.govs = [geodata.governorates[c].geometry for c in self.codes]
+        shapely.prepare(self.govs)
+        self.towns = sorted(geodata.gazetteer.towns, key=lambda t: t.name)
+        self.points = shapely.points([(t.lon, t.lat) for t in self.towns])
+        self._unions: dict[frozenset[str], tuple[BaseGeometry, list[float]]] = {}
+        self._zone_rows: dict[tuple[str, str], tuple[float, float]] = {}
+        self._areas: dict[str, float] = {}
+
+    def _area_of(self, version: ZoneVersion) -> float:
+        if version.key not in self._areas:
+            self._areas[version.key] = area_km2(self.resolved.of(version))
+        return self._areas[version.key]
+
+    def _state(self, versions: list[ZoneVersion]) -> tuple[BaseGeometry, list[float]]:
+        """The union of the versions, and its km² in each governorate."""
+        key = frozenset(v.key for v in versions)
+        if key not in self._unions:
+            union = _union([self.resolved.of(v) for v in versions])
+            per_gov = [_km2(g) for g in shapely.intersection(union, self.govs)]
+            self._unions[key] = (union, per_gov)
+        return self._unions[key]
+
+    def _zone_row(
+        self, zone_id: str, va: ZoneVersion | None, vb: ZoneVersion | None
+    ) -> Row:
+        name = (vb or va).name  # type: ignore[union-attr]
+        km2_a = self._area_of(va) if va else 0.0
+        km2_b = self._area_of(vb) if vb else 0.0
+        if va is None or vb is None or va.key == vb.key:
+            added = km2_b if va is None else 0.0
+            removed = km2_a if vb is None else 0.0
+            return Row(zone_id, name, km2_a, km2_b, added, removed)
+        pair = (va.key, vb.key)
+        if pair not in self._zone_rows:
+            ga, gb = self.resolved.of(va), self.resolved.of(vb)
+            self._zone_rows[pair] = (
+                _km2(_clean(gb.difference(ga))),
+                _km2(_clean(ga.difference(gb))),
+            )
+        added, removed = self._zone_rows[pair]
+        return Row(zone_id, name, km2_a, km2_b, added, removed)
+
+    def diff(self, a: dt.date, b: dt.date) -> Diff:
+        va = {v.zone_id: v for v in self.atlas.in_force(a) if v.kind in COUNTED}
+        vb = {v.zone_id: v for v in self.atlas.in_force(b) if v.kind in COUNTED}
+        rows = tuple(
+            self._zone_row(z, va.get(z), vb.get(z)) for z in sorted(set(va) | set(vb))
+        )
+        ua, gov_a = self._state(list(va.values()))
+        ub, gov_b = self._state(list(vb.values()))
+        added = _clean(ub.difference(ua))
+        removed = _clean(ua.difference(ub))
+        added_by_gov = [_km2(g) for g in shapely.intersection(added, self.govs)]
+        removed_by_gov = [_km2(g) for g in shapely.intersection(removed, self.govs)]
+        govs = tuple(
+            Row(
+                code,
+                self.geodata.governorates[code].name,
+                gov_a[i],
+                gov_b[i],
+                added_by_gov[i],
+                removed_by_gov[i],
+            )
+            for i, code in enumerate(self.codes)
+            if gov_a[i] or gov_b[i]
+        )
+        total = Row(
+            "total", "All zones (union)", _km2(ua), _km2(ub), _km2(added), _km2(removed)
+        )
+        inside_a = shapely.contains(ua, self.points)
+        inside_b = shapely.contains(ub, self.points)
+        pairs = list(zip(self.towns, inside_a, inside_b, strict=True))
+        return Diff(
+            a,
+            b,
+            rows,
+            govs,
+            total,
+            tuple(t.name for t, in_a, in_b in pairs if in_b and not in_a),
+            tuple(t.name for t, in_a, in_b in pairs if in_a and not in_b),
+            added,
+            removed,
+            _clean(ua.intersection(ub)),
+        )
+
+
 def diff(
     atlas: Atlas, resolved: Resolved, geodata: Geodata, a: dt.date, b: dt.date
 ) -> Diff:
-    va = {v.zone_id: v for v in _counted(atlas.in_force(a))}
-    vb = {v.zone_id: v for v in _counted(atlas.in_force(b))}
-    rows = []
-    for zone_id in sorted(set(va) | set(vb)):
-        ga = resolved.of(va[zone_id]) if zone_id in va else shapely.Polygon()
-        gb = resolved.of(vb[zone_id]) if zone_id in vb else shapely.Polygon()
-        name = (vb.get(zone_id) or va[zone_id]).name
-        rows.append(_row(zone_id, name, ga, gb))
-    ua = _union([resolved.of(v) for v in va.values()])
-    ub = _union([resolved.of(v) for v in vb.values()])
-    govs = []
-    for code in geodata.governorate_codes:
-        gov = geodata.governorates[code]
-        row = _row(
-            code, gov.name, ua.intersection(gov.geometry), ub.intersection(gov.geometry)
-        )
-        if row.km2_a or row.km2_b:
-            govs.append(row)
-    total = _row("total", "All zones (union)", ua, ub)
-    entered, left = [], []
-    towns = sorted(geodata.gazetteer.towns, key=lambda t: t.name)
-    points = shapely.points([(t.lon, t.lat) for t in towns])
-    inside_a, inside_b = shapely.contains(ua, points), shapely.contains(ub, points)
-    for town, in_a, in_b in zip(towns, inside_a, inside_b, strict=True):
-        if in_b and not in_a:
-            entered.append(town.name)
-        elif in_a and not in_b:
-            left.append(town.name)
-    return Diff(
-        a,
-        b,
-        tuple(rows),
-        tuple(govs),
-        total,
-        tuple(entered),
-        tuple(left),
-        _clean(ub.difference(ua)),
-        _clean(ua.difference(ub)),
-        _clean(ua.intersection(ub)),
-    )
-
-
-def _row(ident: str, name: str, ga: BaseGeometry, gb: BaseGeometry) -> Row:
-    return Row(
-        ident,
-        name,
-        area_km2(ga) if not ga.is_empty else 0.0,
-        area_km2(gb) if not gb.is_empty else 0.0,
-        area_km2(_clean(gb.difference(ga))) if not gb.is_empty else 0.0,
-        area_km2(_clean(ga.difference(gb))) if not ga.is_empty else 0.0,
-    )
+    """What changed between ``a`` and ``b``."""
+    return Differ(atlas, resolved, geodata).diff(a, b)
 
 
 def as_table(d: Diff) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from mapgen.geojson import dumps_compact, feature_collection, geometry_json
+from mapgen.geojson import dumps_compact, feature_collection
 from mapgen.model import PRECISIONS, Atlas, Obligation, Post, Route, ZoneVersion
 from mapgen.resolve import Resolved, area_km2
 
@@ -55,7 +55,7 @@ def zone_feature(
             "lifecycle": [e.as_json() for e in atlas.lifecycle(version.zone_id)],
             "obligations": _obligations(atlas, version.zone_id, on),
         },
-        "geometry": geometry_json(geom),
+        "geometry": resolved.geojson(version.key, geom),
     }
 
 
@@ -82,7 +82,7 @@ def post_feature(post: Post, resolved: Resolved) -> dict[str, Any]:
             "sources": [s.as_json() for s in post.sources],
             "notes": post.notes,
         },
-        "geometry": geometry_json(point),
+        "geometry": resolved.geojson(post.post_id, point),
     }
 
 
@@ -112,7 +112,7 @@ def route_feature(
             "notes": route.notes,
             "obligations": _obligations(atlas, route.route_id, on),
         },
-        "geometry": geometry_json(line),
+        "geometry": resolved.geojson(route.route_id, line),
     }
 
 

@@ -78,11 +78,13 @@ class Gazetteer:
         self.towns = towns
         self._index: dict[str, list[Town]] = {}
         for town in towns:
-            for name in (town.name, *town.names, *town.names_ar):
-                for key in _keys(name):
-                    bucket = self._index.setdefault(key, [])
-                    if town not in bucket:
-                        bucket.append(town)
+            keys = {
+                k
+                for name in (town.name, *town.names, *town.names_ar)
+                for k in _keys(name)
+            }
+            for key in sorted(keys):
+                self._index.setdefault(key, []).append(town)
 
     def candidates(self, name: str) -> list[Town]:
         found: list[Town] = []

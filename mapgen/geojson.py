@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
@@ -32,9 +33,12 @@ def geometry_json(geom: BaseGeometry, decimals: int = DECIMALS) -> dict[str, Any
     Rounding can in principle fold a sliver into an invalid ring, so the
     rounded shape is snapped to the grid by GEOS first, which keeps it valid.
     """
-    gridded = shapely.set_precision(geom, 10.0**-decimals)
-    oriented = shapely.orient_polygons(gridded)
-    return round_geometry(mapping(oriented), decimals)
+    gridded = shapely.orient_polygons(shapely.set_precision(geom, 10.0**-decimals))
+    # Round all coordinates at once so that each prints with at most `decimals`.
+    rounded = shapely.set_coordinates(
+        gridded, np.round(shapely.get_coordinates(gridded), decimals)
+    )
+    return dict(mapping(rounded))
 
 
 def dumps_compact(data: Any, *, indent: bool = False) -> bytes:

@@ -226,7 +226,7 @@ def index_page(atlas: Atlas, counts: dict[dt.date, int]) -> bytes:
         for a in (a for a in atlas.agreements if a.date == day):
             summary = f"<p>{escape(a.summary)}</p>" if a.summary else ""
             items.append(
-                f'<li><a href="maps/{iso}.html" class="thumb"><img src="thumbnails/{iso}.png" '
+                f'<li><a href="maps/{iso}.html" class="thumb"><img src="thumbnails/{iso}.svg" '
                 f'width="240" height="200" alt="Map of the zones in force on {iso}"></a>'
                 f'<time datetime="{iso}">{iso}</time> — <b>{escape(a.title)}</b>'
                 f'<br><span class="meta">{escape(a.venue)} · parties: '

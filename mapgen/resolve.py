@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import shapely
@@ -20,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mapgen.errors import Problem, ZoneDataError
 from mapgen.geodata import Geodata
+from mapgen.geojson import geometry_json
 from mapgen.model import Atlas, Band, Part, Slice, ZoneVersion
 
 # Planar area in this projection equals geodesic area (see tooling.md).
@@ -58,6 +60,13 @@ class Resolved:
     posts: dict[str, BaseGeometry] = field(default_factory=dict)
     routes: dict[str, BaseGeometry] = field(default_factory=dict)
     boundaries: dict[str, BaseGeometry] = field(default_factory=dict)
+    _geojson: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def geojson(self, key: str, geom: BaseGeometry) -> dict[str, Any]:
+        """The RFC 7946 geometry of a feature, serialised once per build."""
+        if key not in self._geojson:
+            self._geojson[key] = geometry_json(geom)
+        return self._geojson[key]
 
     def of(self, version: ZoneVersion) -> BaseGeometry:
         return self.shapes[version.key]

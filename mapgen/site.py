@@ -17,14 +17,14 @@ from pathlib import Path
 from types import FrameType
 
 from mapgen import export, render, render_compare
-from mapgen.diff import diff
+from mapgen.diff import Differ
 from mapgen.geodata import Geodata
 from mapgen.load import load_atlas
 from mapgen.model import Atlas
 from mapgen.resolve import Resolved, resolve_atlas
 from mapgen.stats import Coverage, coverage
 from mapgen.stats import to_csv as stats_csv
-from mapgen.thumbnails import thumbnail
+from mapgen.thumbnails import base_layer, thumbnail
 from mapgen.timeline import states
 
 
@@ -62,6 +62,7 @@ def write_site(
     dates = atlas.dates
     counts: dict[dt.date, int] = {}
     all_coverage: list[Coverage] = []
+    base = base_layer(geodata)
     for i, day in enumerate(dates):
         collection = export.collection_on(atlas, resolved, day)
         counts[day] = len(collection["features"])
@@ -69,7 +70,7 @@ def write_site(
         rows = coverage(atlas, resolved, geodata, day)
         all_coverage.extend(rows)
         put(f"geojson/{iso}.geojson", export.to_bytes(collection))
-        put(f"thumbnails/{iso}.png", thumbnail(atlas.in_force(day), resolved, geodata))
+        put(f"thumbnails/{iso}.svg", thumbnail(atlas.in_force(day), resolved, base))
         put(
             f"maps/{iso}.html",
             render.date_page(
@@ -85,10 +86,11 @@ def write_site(
     put("geojson/zones.geojson", export.to_bytes(everything))
     put("stats.csv", stats_csv(all_coverage))
     atlas_states = states(atlas)
+    differ = Differ(atlas, resolved, geodata)
     put("data/all.js", render_compare.all_script(atlas, everything, atlas_states))
     for i, first in enumerate(atlas_states):
         for second in atlas_states[i + 1 :]:
-            d = diff(atlas, resolved, geodata, first.start, second.start)
+            d = differ.diff(first.start, second.start)
             pair = f"{first.index}-{second.index}"
             put(f"data/diff/{pair}.js", render_compare.diff_script(pair, d))
     put("timeline.html", render_compare.timeline_page())
