@@ -59,6 +59,16 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("date_b", metavar="DATE_B")
     d.add_argument("--format", choices=["table", "csv", "geojson"], default="table")
     d.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    w = sub.add_parser(
+        "watch", parents=[common], help="rebuild whenever a zone file changes"
+    )
+    w.add_argument(
+        "--out",
+        type=Path,
+        default=Path("output"),
+        help="site directory (default: output/)",
+    )
+    w.add_argument("--interval", type=float, default=0.1, help="seconds between checks")
     s = sub.add_parser("schema", help="write the JSON Schema for zone files")
     s.add_argument("-o", "--output", type=Path, default=Path("zones/schema.json"))
     s.add_argument("--geodata", type=Path, default=DEFAULT_DIR, help="geodata extracts")
@@ -115,6 +125,8 @@ def _run(args: argparse.Namespace) -> int:
             f"{zones}: {len(atlas.agreements)} agreements, {len(atlas.versions)} zone versions, all valid."
         )
         return 0
+    if args.command == "watch":
+        return _watch(args, geodata)
     if args.command == "build":
         start = time.perf_counter()
         written = build(args.zones, args.out, geodata)
@@ -135,6 +147,44 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "diff":
         return _diff(args, geodata)
     raise AssertionError(args.command)
+
+
+def _snapshot(zones: Path) -> tuple[tuple[str, int, int], ...]:
+    return tuple(
+        (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+        for p in sorted(zones.glob("*.yaml"))
+    )
+
+
+def _watch(args: argparse.Namespace, geodata: Geodata) -> int:
+    """Rebuild when a zone file changes; the process stays warm and reuses every
+    shape and difference an edit did not touch. Each rebuild is atomic."""
+    seen = None
+    print(f"Watching {args.zones}/ (Ctrl-C to stop).", flush=True)
+    try:
+        while True:
+            now = _snapshot(args.zones)
+            if now != seen:
+                seen = now
+                start = time.perf_counter()
+                try:
+                    written = build(args.zones, args.out, geodata)
+                except ZoneDataError as exc:
+                    for problem in exc.problems:
+                        print(problem, flush=True)
+                    print(
+                        "Not rebuilt: the previous site is still in place.", flush=True
+                    )
+                else:
+                    took = time.perf_counter() - start
+                    print(
+                        f"Built {len(written)} files into {args.out}/ in {took:.3f} s.",
+                        flush=True,
+                    )
+            time.sleep(args.interval)
+    except (KeyboardInterrupt, BuildInterruptedError):
+        print("Stopped watching.", flush=True)
+        return 0
 
 
 def _diff(args: argparse.Namespace, geodata: Geodata) -> int:

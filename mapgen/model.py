@@ -65,7 +65,7 @@ class Part:
     """A piece of an extent: a whole governorate, towns widened and hulled, or an
     outline; always clipped to ``governorate`` when one is named."""
 
-    mark: Mark
+    mark: Mark = field(repr=False, compare=False)
     governorate: str | None
     towns: tuple[Town, ...] = ()
     buffer_km: float = 0.0
@@ -88,7 +88,7 @@ class Band:
     """The part of ``base`` within ``inner_km`` of its front line: its boundary
     less the international border and any ``not_along`` areas."""
 
-    mark: Mark
+    mark: Mark = field(repr=False, compare=False)
     base: str
     min_km: float
     max_km: float
@@ -101,7 +101,7 @@ class Band:
 class Slice:
     """One of ``parts`` equal-area slices of ``base`` across an axis (schematic)."""
 
-    mark: Mark
+    mark: Mark = field(repr=False, compare=False)
     base: str
     bearing_deg: float
     parts: int
@@ -162,6 +162,12 @@ class ZoneVersion:
     @property
     def key(self) -> str:
         return f"{self.zone_id}@{self.valid_from.isoformat()}"
+
+    @property
+    def definition(self) -> str:
+        """What the shape is made from, without line numbers: equal definitions
+        give equal shapes (a derived zone adds its base's shape to this)."""
+        return repr((self.governorates, self.extent, self.derived))
 
     def in_force(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_to is None or on < self.valid_to)

@@ -12,7 +12,12 @@ import json
 from html import escape
 from typing import Any
 
+import shapely
+from shapely.geometry import shape
+
+from mapgen.encode import encode_collection, encode_geometry
 from mapgen.geodata import Geodata
+from mapgen.geojson import geometry_json
 from mapgen.model import PRECISIONS, Agreement, Atlas, Source
 from mapgen.stats import Coverage
 
@@ -44,20 +49,72 @@ def json_for_script(data: Any) -> str:
     )
 
 
+# Base layers are drawn at display scale: governorates simplified as one coverage
+# (shared borders stay shared), about 200 m, under a pixel until zoom 9; the
+# exact ones are fetched when the user zooms in closer (base-detail.js).
+DISPLAY_TOLERANCE_DEG = 0.002
+NEIGHBOUR_TOLERANCE_DEG = 0.01
+DETAIL_FROM_ZOOM = 9
+
+
+def _governorates(geodata: Geodata, tolerance: float) -> dict[str, Any]:
+    govs = list(geodata.governorates.values())
+    geoms = [g.geometry for g in govs]
+    if tolerance:
+        geoms = list(shapely.coverage_simplify(geoms, tolerance))
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {
+                    "iso": g.iso,
+                    "ocha": g.ocha,
+                    "name": g.name,
+                    "name_ar": g.name_ar,
+                    "kind": g.kind,
+                },  # fmt: skip
+                "geometry": encode_geometry(geometry_json(geom)),
+            }
+            for g, geom in zip(govs, geoms, strict=True)
+        ],
+    }
+
+
 def base_script(geodata: Geodata) -> bytes:
-    """The shared base layers (governorates, neighbours, towns) as one script."""
-    govs = geodata.raw("governorates.geojson")
-    for f in govs["features"]:
-        p = f["properties"]
-        f["properties"] = {k: p[k] for k in ("iso", "ocha", "name", "name_ar", "kind")}
-        f.pop("id", None)
-    neighbours = geodata.raw("neighbours.geojson")
+    """The shared base layers every map page loads: governorates at display
+    scale and the neighbouring countries."""
+    neighbours = []
+    for f in geodata.raw("neighbours.geojson")["features"]:
+        geom = shapely.simplify(shape(f["geometry"]), NEIGHBOUR_TOLERANCE_DEG)
+        neighbours.append(
+            {
+                "type": "Feature",
+                "properties": {"name": f["properties"]["name"]},
+                "geometry": encode_geometry(geometry_json(geom)),
+            }
+        )
+    data = {
+        "governorates": _governorates(geodata, DISPLAY_TOLERANCE_DEG),
+        "neighbours": {"type": "FeatureCollection", "features": neighbours},
+        "detailFromZoom": DETAIL_FROM_ZOOM,
+    }
+    return ("window.ATLAS_BASE=" + json_for_script(data) + ";\n").encode("utf-8")
+
+
+def base_detail_script(geodata: Geodata) -> bytes:
+    """The exact governorates, loaded when the map is zoomed in."""
+    data = _governorates(geodata, 0.0)
+    return ("Atlas.baseDetail(" + json_for_script(data) + ");\n").encode("utf-8")
+
+
+def towns_script(geodata: Geodata) -> bytes:
+    """The GeoNames towns, loaded when their layer is switched on."""
     towns = [
         [t.name, t.lon, t.lat, t.population, t.names_ar[0] if t.names_ar else ""]
         for t in geodata.gazetteer.towns
     ]
-    data = {"governorates": govs, "neighbours": neighbours, "towns": towns}
-    return ("window.ATLAS_BASE=" + json_for_script(data) + ";\n").encode("utf-8")
+    return ("Atlas.townsLoaded(" + json_for_script(towns) + ");\n").encode("utf-8")
 
 
 def _head(title: str, prefix: str) -> str:
@@ -208,7 +265,7 @@ def date_page(
             f'<p class="attribution">{escape(ATTRIBUTION)}</p>',
             "</aside></main>",
             '<script type="application/json" id="atlas-data">'
-            + json_for_script({"date": iso, "zones": collection})
+            + json_for_script({"date": iso, "zones": encode_collection(collection)})
             + "</script>",
             '<script src="../lib/leaflet/leaflet.js"></script>',
             '<script src="../data/base.js"></script>',

@@ -7,9 +7,10 @@ from html import escape
 from typing import Any
 
 from mapgen.diff import Diff
+from mapgen.encode import encode_collection
 from mapgen.model import Atlas
 from mapgen.render import ATTRIBUTION, GOLAN_NOTE, TITLE, _head, json_for_script
-from mapgen.timeline import State, period
+from mapgen.timeline import ALL_PAIRS_UP_TO, State, period
 
 
 def all_script(atlas: Atlas, collection: dict[str, Any], states: list[State]) -> bytes:
@@ -21,19 +22,22 @@ def all_script(atlas: Atlas, collection: dict[str, Any], states: list[State]) ->
         "agreements": [
             {"date": a.date.isoformat(), "title": a.title} for a in atlas.agreements
         ],
+        "allPairs": len(states) <= ALL_PAIRS_UP_TO,
         "states": [
             {"start": s.start.isoformat(), "end": s.end.isoformat()} for s in states
         ],
-        "features": collection,
+        "features": encode_collection(collection),
     }
     return ("window.ATLAS_ALL=" + json_for_script(data) + ";\n").encode("utf-8")
 
 
 def diff_script(pair: str, d: Diff) -> bytes:
     """One state pair's difference, loaded by the compare page on demand."""
+    data = d.as_json()
+    data["geojson"] = encode_collection(data["geojson"])
     return (
-        f"Atlas.diffLoaded({json_for_script(pair)},{json_for_script(d.as_json())});\n"
-    ).encode()
+        f"Atlas.diffLoaded({json_for_script(pair)},{json_for_script(data)});\n".encode()
+    )
 
 
 def _scripts(page: str) -> list[str]:

@@ -7,6 +7,7 @@ governorates, whose Natural Earth borders are kept exactly.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ class Resolved:
     posts: dict[str, BaseGeometry] = field(default_factory=dict)
     routes: dict[str, BaseGeometry] = field(default_factory=dict)
     boundaries: dict[str, BaseGeometry] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)
     _geojson: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def geojson(self, key: str, geom: BaseGeometry) -> dict[str, Any]:
@@ -86,17 +88,34 @@ def resolve_atlas(atlas: Atlas, geodata: Geodata) -> Resolved:
     }
     drawn = [v for v in atlas.versions if v.derived is None]
     for version in drawn + [v for v in atlas.versions if v.derived is not None]:
-        if version.derived is None:
-            geom = resolve_version(version, geodata, problems)
+        fingerprint = _fingerprint(version, atlas, out, geodata)
+        cached = _SHAPES.get(fingerprint)
+        if cached is not None:
+            geom, front, govs = cached
         else:
-            geom = _derive(version, atlas, out, geodata, problems)
-        if geom is not None:
-            out.shapes[version.key] = geom
-            out.governorates[version.key] = (
+            before = len(problems)
+            front = None
+            made = (
+                resolve_version(version, geodata, problems)
+                if version.derived is None
+                else _derive(version, atlas, out, geodata, problems)
+            )
+            if made is None:
+                continue
+            geom = made
+            front = out.fronts.get(version.key)
+            govs = (
                 version.governorates
                 if version.derived is None
                 else tuple(governorates_touched(geom, geodata))
             )
+            if len(problems) == before:
+                _SHAPES[fingerprint] = (geom, front, govs)
+        out.shapes[version.key] = geom
+        out.fingerprints[version.key] = fingerprint
+        out.governorates[version.key] = govs
+        if front is not None:
+            out.fronts[version.key] = front
     for post in atlas.posts:
         if post.lon is not None and post.lat is not None:
             out.posts[post.post_id] = shapely.Point(post.lon, post.lat)
@@ -111,6 +130,29 @@ def resolve_atlas(atlas: Atlas, geodata: Geodata) -> Resolved:
     if problems:
         raise ZoneDataError(problems)
     return out
+
+
+# Resolved shapes by fingerprint, kept for the life of the process, so that
+# 'mapgen watch' re-resolves only what an edit changed. A fingerprint covers
+# everything a shape is made from, so a stale entry can never be returned.
+_SHAPES: dict[str, tuple[BaseGeometry, BaseGeometry | None, tuple[str, ...]]] = {}
+
+
+def _fingerprint(
+    version: ZoneVersion, atlas: Atlas, resolved: Resolved, geodata: Geodata
+) -> str:
+    parts = [str(geodata.directory), version.definition]
+    if version.derived is not None:
+        base = next(
+            (
+                v
+                for v in atlas.history(version.derived.base)
+                if v.in_force(version.valid_from)
+            ),
+            None,
+        )
+        parts.append(resolved.fingerprints.get(base.key, "") if base else "")
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 def _derive(

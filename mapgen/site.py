@@ -6,6 +6,7 @@ A failed or interrupted build leaves the previous output/ exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 import signal
@@ -16,6 +17,9 @@ from importlib.resources import files
 from pathlib import Path
 from types import FrameType
 
+from rcssmin import cssmin
+from rjsmin import jsmin
+
 from mapgen import export, render, render_compare
 from mapgen.diff import Differ
 from mapgen.geodata import Geodata
@@ -25,7 +29,7 @@ from mapgen.resolve import Resolved, resolve_atlas
 from mapgen.stats import Coverage, coverage
 from mapgen.stats import to_csv as stats_csv
 from mapgen.thumbnails import base_layer, thumbnail
-from mapgen.timeline import states
+from mapgen.timeline import diff_pairs, states
 
 
 def leaflet_dir() -> Path:
@@ -36,6 +40,24 @@ def leaflet_dir() -> Path:
 def load_and_resolve(zones_dir: Path, geodata: Geodata) -> tuple[Atlas, Resolved]:
     atlas = load_atlas(zones_dir, geodata)
     return atlas, resolve_atlas(atlas, geodata)
+
+
+# Difference scripts by everything they are made from, kept for the life of
+# the process ('mapgen watch' reuses those an edit did not touch).
+_DIFF_SCRIPTS: dict[str, bytes] = {}
+
+
+def _pair_key(
+    atlas: Atlas, resolved: Resolved, pair: str, a: dt.date, b: dt.date
+) -> str:
+    sides = [
+        [
+            (v.key, v.name, v.kind, resolved.fingerprints.get(v.key))
+            for v in sorted(atlas.in_force(day), key=lambda v: v.key)
+        ]
+        for day in (a, b)
+    ]
+    return hashlib.sha256(repr((pair, a, b, sides)).encode("utf-8")).hexdigest()
 
 
 def write_site(
@@ -56,9 +78,15 @@ def write_site(
     for image in sorted((lib / "images").iterdir()):
         put(f"lib/leaflet/images/{image.name}", image.read_bytes())
     static = files("mapgen") / "static"
-    for name in ("atlas.js", "atlas.css", "timeline.js", "compare.js"):
-        put(f"assets/{name}", (static / name).read_bytes())
+    for name in ("atlas.js", "timeline.js", "compare.js"):
+        put(f"assets/{name}", jsmin((static / name).read_text("utf-8")).encode("utf-8"))
+    put(
+        "assets/atlas.css",
+        cssmin((static / "atlas.css").read_text("utf-8")).encode("utf-8"),
+    )
     put("data/base.js", render.base_script(geodata))
+    put("data/base-detail.js", render.base_detail_script(geodata))
+    put("data/towns.js", render.towns_script(geodata))
     dates = atlas.dates
     counts: dict[dt.date, int] = {}
     all_coverage: list[Coverage] = []
@@ -88,11 +116,13 @@ def write_site(
     atlas_states = states(atlas)
     differ = Differ(atlas, resolved, geodata)
     put("data/all.js", render_compare.all_script(atlas, everything, atlas_states))
-    for i, first in enumerate(atlas_states):
-        for second in atlas_states[i + 1 :]:
+    for first, second in diff_pairs(atlas_states):
+        pair = f"{first.index}-{second.index}"
+        key = _pair_key(atlas, resolved, pair, first.start, second.start)
+        if key not in _DIFF_SCRIPTS:
             d = differ.diff(first.start, second.start)
-            pair = f"{first.index}-{second.index}"
-            put(f"data/diff/{pair}.js", render_compare.diff_script(pair, d))
+            _DIFF_SCRIPTS[key] = render_compare.diff_script(pair, d)
+        put(f"data/diff/{pair}.js", _DIFF_SCRIPTS[key])
     put("timeline.html", render_compare.timeline_page())
     put("compare.html", render_compare.compare_page())
     put("index.html", render.index_page(atlas, counts))

@@ -49,6 +49,21 @@ def states(atlas: Atlas) -> list[State]:
     return out
 
 
+# Differences are precomputed for every pair of states up to this many states
+# (the 2016-2018 atlas has a dozen); beyond it, pairs grow as the square of the
+# states, so only consecutive states are paired and the compare page points to
+# 'mapgen diff' for the others.
+ALL_PAIRS_UP_TO = 64
+
+
+def diff_pairs(atlas_states: list[State]) -> list[tuple[State, State]]:
+    if len(atlas_states) <= ALL_PAIRS_UP_TO:
+        return [
+            (a, b) for i, a in enumerate(atlas_states) for b in atlas_states[i + 1 :]
+        ]
+    return list(zip(atlas_states, atlas_states[1:], strict=False))
+
+
 def state_on(atlas_states: list[State], day: dt.date) -> State:
     for s in atlas_states:
         if s.covers(day):

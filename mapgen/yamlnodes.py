@@ -13,6 +13,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -28,20 +29,24 @@ class _Refused(yaml.MarkedYAMLError):
     pass
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A composer that refuses anchors and aliases before expanding anything."""
+# libyaml's parser when PyYAML was built with it (the PyPI wheels are).
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def compose_node(self, parent: Node | None, index: int) -> Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+
+def _compose(text: str) -> Node | None:
+    """Refuse anchors and aliases from the event stream, before anything is
+    composed, so that no alias is ever expanded; then compose the nodes."""
+    for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _Refused(
                 problem=(
                     "YAML anchors and aliases (&name, *name) are not allowed in zone "
                     "files; write the value out in full"
                 ),
-                problem_mark=event.start_mark,
+                problem_mark=event.start_mark,  # type: ignore[arg-type]
             )
-        return super().compose_node(parent, index)
+    node: Node | None = yaml.compose(text, Loader=_LOADER)
+    return node
 
 
 @dataclass
@@ -80,7 +85,7 @@ class Reader:
             )
             return None
         try:
-            node = yaml.compose(text, Loader=_StrictLoader)
+            node = _compose(text)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             where = (
@@ -192,9 +197,7 @@ class Reader:
         return out
 
     def is_null(self, node: Node) -> bool:
-        return (
-            isinstance(node, ScalarNode) and node.style is None and node.value in NULLS
-        )
+        return isinstance(node, ScalarNode) and _plain(node) and node.value in NULLS
 
     def date(self, node: Node, what: str) -> dt.date | None:
         if not isinstance(node, ScalarNode) or self.is_null(node):
@@ -230,7 +233,7 @@ class Reader:
         )
         kind = "a whole number" if integer else "a number"
         try:
-            if not isinstance(node, ScalarNode) or node.style is not None:
+            if not isinstance(node, ScalarNode) or not _plain(node):
                 raise ValueError
             value = float(int(raw)) if integer else float(raw)
         except ValueError:
@@ -258,6 +261,11 @@ class Reader:
         return value
 
 
+def _plain(node: ScalarNode) -> bool:
+    """An unquoted scalar (libyaml says '' where the Python parser says None)."""
+    return not node.style
+
+
 def did_you_mean(value: str, options: Iterable[str]) -> str:
     close = difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -269,7 +277,7 @@ def _shape(node: Node) -> str:
     if isinstance(node, SequenceNode):
         return "a list"
     if isinstance(node, ScalarNode):
-        if node.style is None and node.value in NULLS:
+        if _plain(node) and node.value in NULLS:
             return "nothing (null)"
         shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
         return f"'{shown}'"

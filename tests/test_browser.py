@@ -138,3 +138,29 @@ def test_precision_is_visible_and_posts_and_routes_are_drawn(
     assert page2.locator("path.post").count() == 0
     assert page2.locator("path.kind-operational-sub-zone").count() == 3
     assert offline_page.errors == [] and offline_page.aborted == []
+
+
+@pytest.mark.browser
+def test_exact_borders_load_on_zoom_and_towns_on_demand(
+    site: Path, offline_page: OfflinePage
+) -> None:
+    page = offline_page.open(site / "maps" / "2017-09-15.html")
+    assert page.get_attribute("body", "data-base-detail") is None
+    page.evaluate("Atlas.map.setZoom(10)")
+    page.wait_for_selector("body[data-base-detail]", state="attached")
+    assert page.locator("path.governorate").count() == 14
+    assert page.locator("path.town").count() == 0
+    page.locator("#base-toggles label", has_text="Towns").click()
+    page.wait_for_function("document.querySelectorAll('path.town').length === 308")
+    vertices = page.evaluate(
+        """() => {
+            const count = fc => Atlas.decodeCollection(fc).features
+                .map(f => JSON.stringify(f.geometry.coordinates).split('],[').length)
+                .reduce((a, b) => a + b, 0);
+            return count(window.ATLAS_BASE.governorates);
+        }"""
+    )
+    detail = (site / "data" / "base-detail.js").read_text()
+    assert vertices > 2000
+    assert len(detail) > len((site / "data" / "base.js").read_text()) * 0.5
+    assert offline_page.errors == [] and offline_page.aborted == []

@@ -375,3 +375,9 @@ def test_hostile_text_shows_literally_and_never_runs(
     assert page.locator("script:not([src]):not([type='application/json'])").count() == 0
     assert offline_page.errors == []
     assert [u for u in offline_page.aborted if not u.startswith("file:")] == []
+
+
+def test_yaml_is_parsed_by_libyaml() -> None:
+    # The corpus's expected syntax messages are libyaml's; PyPI's PyYAML wheels
+    # include it, a source build without the library would not.
+    assert yaml.__with_libyaml__

@@ -157,14 +157,57 @@
     };
   }
 
+  // Geometry arrives as encoded polylines (see mapgen/encode.py): signed
+  // deltas of lon/lat x 1e5 as zig-zag varints in printable ASCII.
+  function decodeLine(text) {
+    var coords = [], x = 0, y = 0, i = 0, values = [];
+    while (i < text.length) {
+      var shift = 0, result = 0, b;
+      do { b = text.charCodeAt(i++) - 63; result |= (b & 0x1f) << shift; shift += 5; } while (b >= 0x20);
+      values.push(result & 1 ? ~(result >> 1) : result >> 1);
+    }
+    for (var k = 0; k + 1 < values.length; k += 2) {
+      x += values[k]; y += values[k + 1];
+      coords.push([x / 1e5, y / 1e5]);
+    }
+    return coords;
+  }
+
+  function decodeGeometry(g) {
+    if (!g.e) return g;
+    if (g.type === "LineString") return { type: g.type, coordinates: decodeLine(g.e) };
+    if (g.type === "Polygon") return { type: g.type, coordinates: g.e.map(decodeLine) };
+    return { type: g.type, coordinates: g.e.map(function (p) { return p.map(decodeLine); }) };
+  }
+
+  function decodeCollection(fc) {
+    return { type: "FeatureCollection", features: fc.features.map(function (f) {
+      return { type: "Feature", id: f.id, properties: f.properties, geometry: decodeGeometry(f.geometry) };
+    }) };
+  }
+
+  function loadScript(src) {
+    var s = document.createElement("script");
+    s.src = src;
+    document.body.appendChild(s);
+  }
+
+  function scriptBase() {
+    // Pages live at the top (timeline, compare) or one level down (maps/).
+    var src = document.querySelector("script[src$='assets/atlas.js']").getAttribute("src");
+    return src.replace("assets/atlas.js", "");
+  }
+
+  var pending = {};
+
   function drawBase(map, base) {
     var pane = map.createPane("base");
     pane.style.zIndex = 350;
-    L.geoJSON(base.neighbours, {
+    L.geoJSON(decodeCollection(base.neighbours), {
       pane: "base", interactive: false,
       style: { color: "#b9b3a6", weight: 1, fillColor: "#ece8df", fillOpacity: 1, className: "neighbour" }
     }).addTo(map);
-    var govs = L.geoJSON(base.governorates, {
+    var govs = L.geoJSON(decodeCollection(base.governorates), {
       pane: "base",
       style: function (f) {
         var undof = f.properties.kind === "undof";
@@ -179,13 +222,32 @@
         layer.bindTooltip(el("span", { text: label }), { sticky: true });
       }
     }).addTo(map);
+    // Exact governorate borders once the map is zoomed in past display scale.
+    var detailed = false;
+    pending.detail = function (fc) {
+      govs.clearLayers();
+      govs.addData(decodeCollection(fc));
+      document.body.setAttribute("data-base-detail", "1");
+    };
+    map.on("zoomend", function () {
+      if (!detailed && map.getZoom() >= base.detailFromZoom) {
+        detailed = true;
+        loadScript(scriptBase() + "data/base-detail.js");
+      }
+    });
     var towns = L.layerGroup();
-    base.towns.forEach(function (t) {
-      var m = L.circleMarker([t[2], t[1]], {
-        radius: t[3] >= 100000 ? 3.5 : 2, weight: 1, color: "#333", fillColor: "#fff", fillOpacity: 1, className: "town"
-      });
-      m.bindTooltip(el("span", { text: t[0] + (t[4] ? " \u00b7 " + t[4] : "") }));
-      towns.addLayer(m);
+    towns.on("add", function () {
+      if (towns.getLayers().length) return;
+      pending.towns = function (list) {
+        list.forEach(function (t) {
+          var m = L.circleMarker([t[2], t[1]], {
+            radius: t[3] >= 100000 ? 3.5 : 2, weight: 1, color: "#333", fillColor: "#fff", fillOpacity: 1, className: "town"
+          });
+          m.bindTooltip(el("span", { text: t[0] + (t[4] ? " \u00b7 " + t[4] : "") }));
+          towns.addLayer(m);
+        });
+      };
+      loadScript(scriptBase() + "data/towns.js");
     });
     return { governorates: govs, towns: towns };
   }
@@ -241,6 +303,7 @@
 
   function datePage(root) {
     var data = JSON.parse(document.getElementById("atlas-data").textContent);
+    data.zones = decodeCollection(data.zones);
     var made = newMap();
     var map = made.map, baseLayers = made.base;
     var online = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
@@ -278,6 +341,9 @@
   }
 
   window.Atlas = {
+    decodeCollection: decodeCollection,
+    baseDetail: function (fc) { pending.detail(fc); },
+    townsLoaded: function (list) { pending.towns(list); },
     el: el, inForce: inForce, newMap: newMap, featureLayer: featureLayer, legend: legend,
     zonePopup: zonePopup, KIND_COLOURS: KIND_COLOURS
   };

@@ -11,6 +11,7 @@
 
   // data/diff/I-J.js calls this when it has loaded.
   A.diffLoaded = function (pair, data) {
+    data.geojson = A.decodeCollection(data.geojson);
     loaded[pair] = data;
     (waiting[pair] || []).forEach(function (fn) { fn(data); });
     delete waiting[pair];
@@ -48,6 +49,7 @@
 
   function start() {
     var data = window.ATLAS_ALL;
+    data.features = A.decodeCollection(data.features);
     var made = A.newMap(), map = made.map;
     var panes = {};
     ["left", "right"].forEach(function (side, i) {
@@ -150,6 +152,11 @@
         return;
       }
       var pair = Math.min(i, j) + "-" + Math.max(i, j);
+      if (!data.allPairs && Math.abs(i - j) !== 1) {
+        table(empty());
+        document.getElementById("diff-caption").textContent = "This atlas has " + data.states.length + " stretches of time, too many to precompute every pair; the table was not built for these two dates. Run: mapgen diff " + dates.left + " " + dates.right;
+        return;
+      }
       loadDiff(pair, function (d) { table(i < j ? d : mirrored(d)); });
     }
 

@@ -18,6 +18,7 @@
 
   function start() {
     var data = window.ATLAS_ALL;
+    data.features = A.decodeCollection(data.features);
     var first = toDays(data.period[0]), last = toDays(data.period[1]);
     var agreementDays = [];
     data.agreements.forEach(function (a) {

@@ -1,0 +1,82 @@
+"""Synthetic zone sets for the scale benchmark: N agreement files with realistic
+shapes (real gazetteer towns, widened and joined, clipped to their governorates)
+and dates (a few zones in force at a time, some revised by later agreements).
+
+Deterministic for a given N and seed. Dates are spread about three days apart,
+so a thousand agreements run past 2018, as a longer atlas would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+from mapgen.geodata import DEFAULT_DIR, Geodata
+
+SEED = "002_7e46fb40130ba7bf.txt"
+START = dt.date(2016, 12, 29)
+
+
+def generate(n: int, out: Path, *, seed: int = 7) -> list[Path]:
+    rng = random.Random(seed)
+    gaz = Geodata(DEFAULT_DIR).gazetteer
+    by_gov: dict[str, list[str]] = {}
+    for town in gaz.towns:
+        if town.governorate and len(gaz.candidates(town.name)) == 1:
+            by_gov.setdefault(town.governorate, []).append(town.name)
+    govs = sorted(g for g, names in by_gov.items() if len(names) >= 4)
+    out.mkdir(parents=True, exist_ok=True)
+    # Zones whose latest version has ended: id, governorate, end
+    ended: list[tuple[str, str, dt.date]] = []
+    paths = []
+    for i in range(n):
+        day = START + dt.timedelta(days=3 * i)
+        lines = [
+            f"date: {day.isoformat()}",
+            f"title: Synthetic agreement {i + 1}",
+            "parties: [Party A, Party B]",
+            "guarantors: [Guarantor]",
+            "venue: Nowhere",
+            f"sources: [{SEED}]",
+            "zones:",
+        ]
+        done = [z for z in ended if z[2] <= day]
+        if done and rng.random() < 0.3:
+            # A later agreement re-establishes a zone whose last version ended.
+            picked = done[rng.randrange(len(done))]
+            ended.remove(picked)
+            zid, gov, _ = picked
+            zone, end = _zone(rng, f"revises: {zid}", gov, by_gov, day, None)
+        else:
+            zid = f"zone-{i + 1}"
+            gov = rng.choice(govs)
+            zone, end = _zone(rng, f"id: {zid}", gov, by_gov, day, f"Synthetic zone {i + 1}")
+        lines += zone
+        ended.append((zid, gov, end))
+        path = out / f"{day.isoformat()}-synthetic-{i + 1:04d}.yaml"
+        paths.append(path)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return paths
+
+
+def _zone(rng: random.Random, head: str, gov: str, by_gov: dict[str, list[str]], day: dt.date, name: str | None) -> tuple[list[str], dt.date]:
+    towns = rng.sample(by_gov[gov], rng.randint(2, 4))
+    life = rng.randint(20, 90)
+    end = day + dt.timedelta(days=life)
+    lines = [f"  - {head}"]
+    if name:
+        lines += [f"    name: {name}", "    kind: de-escalation-zone"]
+    lines += [
+        f"    governorates: [{gov}]",
+        "    extent:",
+        "      include:",
+        f"        - governorate: {gov}",
+        f"          towns: [{', '.join(repr(t) for t in towns)}]",
+        f"          buffer_km: {rng.randint(3, 9)}",
+        f"    valid_from: {day.isoformat()}",
+        f"    valid_to: {end.isoformat()}",
+        "    fate: expired",
+        "    precision: approximate",
+        f"    sources: [{SEED}]",
+    ]
+    return lines, end
