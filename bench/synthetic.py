@@ -50,7 +50,9 @@ def generate(n: int, out: Path, *, seed: int = 7) -> list[Path]:
         else:
             zid = f"zone-{i + 1}"
             gov = rng.choice(govs)
-            zone, end = _zone(rng, f"id: {zid}", gov, by_gov, day, f"Synthetic zone {i + 1}")
+            zone, end = _zone(
+                rng, f"id: {zid}", gov, by_gov, day, f"Synthetic zone {i + 1}"
+            )
         lines += zone
         ended.append((zid, gov, end))
         path = out / f"{day.isoformat()}-synthetic-{i + 1:04d}.yaml"
@@ -59,7 +61,14 @@ def generate(n: int, out: Path, *, seed: int = 7) -> list[Path]:
     return paths
 
 
-def _zone(rng: random.Random, head: str, gov: str, by_gov: dict[str, list[str]], day: dt.date, name: str | None) -> tuple[list[str], dt.date]:
+def _zone(
+    rng: random.Random,
+    head: str,
+    gov: str,
+    by_gov: dict[str, list[str]],
+    day: dt.date,
+    name: str | None,
+) -> tuple[list[str], dt.date]:
     towns = rng.sample(by_gov[gov], rng.randint(2, 4))
     life = rng.randint(20, 90)
     end = day + dt.timedelta(days=life)

@@ -76,3 +76,116 @@ def encode_collection(collection: dict[str, Any]) -> dict[str, Any]:
             for f in collection["features"]
         ],
     }
+
+
+# A reference to the page's table of repeated values: a string that starts with
+# U+0001, which a zone file cannot contain (YAML forbids C0 control characters).
+REF = "\u0001"
+
+
+def intern(data: Any, *, min_length: int = 12) -> tuple[Any, list[Any]]:
+    """Replace values that occur more than once (strings of at least
+    ``min_length`` characters, and whole objects or lists) by references into a
+    table; ``atlas.js`` expands them back. Returns (data, table)."""
+    import json
+
+    def canon(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+    counts: dict[str, int] = {}
+
+    def count(value: Any) -> None:
+        if isinstance(value, dict):
+            counts[canon(value)] = counts.get(canon(value), 0) + 1
+            for v in value.values():
+                count(v)
+        elif isinstance(value, list):
+            if value and not isinstance(value[0], (int, float)):
+                counts[canon(value)] = counts.get(canon(value), 0) + 1
+            for v in value:
+                count(v)
+        elif isinstance(value, str) and len(value) >= min_length:
+            counts[canon(value)] = counts.get(canon(value), 0) + 1
+
+    count(data)
+    table: list[Any] = []
+    index: dict[str, int] = {}
+
+    def replace(value: Any) -> Any:
+        if isinstance(value, (dict, list, str)) and counts.get(canon(value), 0) > 1:
+            key = canon(value)
+            if key not in index:
+                index[key] = len(table)
+                table.append(value)
+            return f"{REF}{index[key]}"
+        if isinstance(value, dict):
+            return {k: replace(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [replace(v) for v in value]
+        return value
+
+    return replace(data), table
+
+
+def expand(data: Any, table: list[Any]) -> Any:
+    """The inverse of :func:`intern` (used by tests; the pages use JS)."""
+    if isinstance(data, str) and data.startswith(REF):
+        return table[int(data[1:])]
+    if isinstance(data, dict):
+        return {k: expand(v, table) for k, v in data.items()}
+    if isinstance(data, list):
+        return [expand(v, table) for v in data]
+    return data
+
+
+# What a page needs to draw and list a feature; the rest of its properties are
+# only read when its popup opens, so they travel in a details script.
+DRAW_KEYS = (
+    "id",
+    "version",
+    "name",
+    "kind",
+    "precision",
+    "valid_from",
+    "valid_to",
+    "number",
+)
+
+
+def page_features(
+    collection: dict[str, Any], *, simplify_deg: float = 0.0
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Features for a page (geometry encoded, only the properties it draws with)
+    and their details by feature id (repeated values interned)."""
+    features = []
+    details: dict[str, Any] = {}
+    for f in collection["features"]:
+        geom = f["geometry"]
+        if simplify_deg and geom["type"] in ("Polygon", "MultiPolygon"):
+            geom = _simplified(geom, simplify_deg)
+        props = f["properties"]
+        features.append(
+            {
+                "type": "Feature",
+                "id": f["id"],
+                "properties": {k: props[k] for k in DRAW_KEYS if k in props},
+                "geometry": encode_geometry(geom),
+            }
+        )
+        details[f["id"]] = {k: v for k, v in props.items() if k not in DRAW_KEYS}
+    interned, table = intern(details)
+    return (
+        {"type": "FeatureCollection", "features": features},
+        {"details": interned, "table": table},
+    )
+
+
+def _simplified(geom: dict[str, Any], tolerance: float) -> dict[str, Any]:
+    import shapely
+    from shapely.geometry import shape
+
+    from mapgen.geojson import geometry_json
+
+    return geometry_json(
+        shapely.simplify(shape(geom), tolerance, preserve_topology=True)
+    )

@@ -15,7 +15,7 @@ from typing import Any
 import shapely
 from shapely.geometry import shape
 
-from mapgen.encode import encode_collection, encode_geometry
+from mapgen.encode import encode_geometry, page_features
 from mapgen.geodata import Geodata
 from mapgen.geojson import geometry_json
 from mapgen.model import PRECISIONS, Agreement, Atlas, Source
@@ -50,11 +50,14 @@ def json_for_script(data: Any) -> str:
 
 
 # Base layers are drawn at display scale: governorates simplified as one coverage
-# (shared borders stay shared), about 200 m, under a pixel until zoom 9; the
-# exact ones are fetched when the user zooms in closer (base-detail.js).
-DISPLAY_TOLERANCE_DEG = 0.002
-NEIGHBOUR_TOLERANCE_DEG = 0.01
-DETAIL_FROM_ZOOM = 9
+# (shared borders stay shared) by about 1 km, a pixel at the country view
+# (zoom 6-7); the exact borders are fetched from zoom 8 on (base-detail.js).
+DISPLAY_TOLERANCE_DEG = 0.009
+NEIGHBOUR_TOLERANCE_DEG = 0.02
+DETAIL_FROM_ZOOM = 8
+# Zones on pages are simplified by about 100 m (under a pixel up to zoom 10);
+# the GeoJSON downloads keep every vertex.
+PAGE_ZONE_TOLERANCE_DEG = 0.001
 
 
 def _governorates(geodata: Geodata, tolerance: float) -> dict[str, Any]:
@@ -108,6 +111,13 @@ def base_detail_script(geodata: Geodata) -> bytes:
     return ("Atlas.baseDetail(" + json_for_script(data) + ");\n").encode("utf-8")
 
 
+def details_script(name: str, details: dict[str, Any]) -> bytes:
+    """Popup details for a page's features, loaded when a popup first opens."""
+    return (
+        f"Atlas.detailsLoaded({json_for_script(name)},{json_for_script(details)});\n"
+    ).encode()
+
+
 def towns_script(geodata: Geodata) -> bytes:
     """The GeoNames towns, loaded when their layer is switched on."""
     towns = [
@@ -117,13 +127,18 @@ def towns_script(geodata: Geodata) -> bytes:
     return ("Atlas.townsLoaded(" + json_for_script(towns) + ");\n").encode("utf-8")
 
 
-def _head(title: str, prefix: str) -> str:
+def _head(title: str, prefix: str, *, pages_css: bool = False) -> str:
+    extra = (
+        f'<link rel="stylesheet" href="{prefix}assets/pages.css">\n'
+        if pages_css
+        else ""
+    )
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n"
         f'<link rel="stylesheet" href="{prefix}lib/leaflet/leaflet.css">\n'
-        f'<link rel="stylesheet" href="{prefix}assets/atlas.css">\n</head>\n'
+        f'<link rel="stylesheet" href="{prefix}assets/atlas.css">\n{extra}</head>\n'
     )
 
 
@@ -154,22 +169,29 @@ def _agreement_html(a: Agreement) -> str:
 
 
 def _coverage_html(rows: list[Coverage]) -> str:
+    """The stats table's frame; its rows come with the details script and are
+    drawn when the reader opens it."""
     if not rows:
         return ""
-    cells = "".join(
-        f"<tr><td>{escape(r.zone_name)}</td><td>{r.zone_km2:,.0f}</td>"
-        f"<td>{escape(r.governorate_name)} ({escape(r.governorate)})</td>"
-        f"<td>{r.covered_km2:,.0f}</td><td>{r.share_pct:.1f}%</td></tr>"
-        for r in rows
-    )
     return (
         '<details id="stats"><summary>Areas and governorate shares</summary>'
-        "<table><thead><tr><th>Zone</th><th>km²</th><th>Governorate</th>"
-        "<th>km² covered</th><th>Share of governorate</th></tr></thead>"
-        f"<tbody>{cells}</tbody></table>"
+        '<div id="stats-table"></div>'
         '<p class="meta">km² in an equal-area projection; also in '
         '<a href="../stats.csv">stats.csv</a>.</p></details>'
     )
+
+
+def coverage_rows(rows: list[Coverage]) -> list[list[object]]:
+    return [
+        [
+            r.zone_name,
+            round(r.zone_km2),
+            f"{r.governorate_name} ({r.governorate})",
+            round(r.covered_km2),
+            round(r.share_pct, 1),
+        ]
+        for r in rows
+    ]
 
 
 def _obligations_html(atlas: Atlas, on: dt.date) -> str:
@@ -214,6 +236,7 @@ def date_page(
 ) -> bytes:
     agreements = [a for a in atlas.agreements if a.date == on]
     iso = on.isoformat()
+    zones = page_features(collection, simplify_deg=PAGE_ZONE_TOLERANCE_DEG)[0]
     title = f"{iso}: {'; '.join(a.title for a in agreements) or 'zones in force'}"
     nav = ['<a href="../index.html">All agreements</a>']
     if previous:
@@ -238,7 +261,7 @@ def date_page(
     )
     body = [
         _head(f"{title} — {TITLE}", "../"),
-        f'<body data-page="date" data-date="{iso}">',
+        f'<body data-page="date" data-date="{iso}" data-details="../data/details/{iso}.js">',
         f"<header><h1>{escape(title)}</h1><nav>{' '.join(nav)}</nav></header>",
         '<main class="map-page"><div id="map" role="region" '
         f'aria-label="Map of zones in force on {iso}"></div><aside>',
@@ -265,7 +288,7 @@ def date_page(
             f'<p class="attribution">{escape(ATTRIBUTION)}</p>',
             "</aside></main>",
             '<script type="application/json" id="atlas-data">'
-            + json_for_script({"date": iso, "zones": encode_collection(collection)})
+            + json_for_script({"date": iso, "zones": zones})
             + "</script>",
             '<script src="../lib/leaflet/leaflet.js"></script>',
             '<script src="../data/base.js"></script>',
@@ -296,7 +319,7 @@ def index_page(atlas: Atlas, counts: dict[dt.date, int]) -> bytes:
         f"<li><b>{escape(k)}</b>: {escape(v)}</li>" for k, v in PRECISIONS.items()
     )
     body = [
-        _head(TITLE, ""),
+        _head(TITLE, "", pages_css=True),
         '<body data-page="index">',
         f"<header><h1>{escape(TITLE)}</h1><nav>"
         '<a href="timeline.html">Timeline with a date slider</a>'

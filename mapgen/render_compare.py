@@ -7,9 +7,16 @@ from html import escape
 from typing import Any
 
 from mapgen.diff import Diff
-from mapgen.encode import encode_collection
+from mapgen.encode import encode_collection, page_features
 from mapgen.model import Atlas
-from mapgen.render import ATTRIBUTION, GOLAN_NOTE, TITLE, _head, json_for_script
+from mapgen.render import (
+    ATTRIBUTION,
+    GOLAN_NOTE,
+    PAGE_ZONE_TOLERANCE_DEG,
+    TITLE,
+    _head,
+    json_for_script,
+)
 from mapgen.timeline import ALL_PAIRS_UP_TO, State, period
 
 
@@ -26,7 +33,7 @@ def all_script(atlas: Atlas, collection: dict[str, Any], states: list[State]) ->
         "states": [
             {"start": s.start.isoformat(), "end": s.end.isoformat()} for s in states
         ],
-        "features": encode_collection(collection),
+        "features": page_features(collection, simplify_deg=PAGE_ZONE_TOLERANCE_DEG)[0],
     }
     return ("window.ATLAS_ALL=" + json_for_script(data) + ";\n").encode("utf-8")
 
@@ -63,8 +70,8 @@ def _header(title: str) -> str:
 
 def timeline_page() -> bytes:
     body = [
-        _head(f"Timeline — {TITLE}", ""),
-        '<body data-page="timeline">',
+        _head(f"Timeline — {TITLE}", "", pages_css=True),
+        '<body data-page="timeline" data-details="data/details/all.js">',
         _header("Timeline: what was in force, day by day"),
         '<div class="controls" id="controls">',
         '<button type="button" id="prev" title="Previous agreement (Page Up)">◀ Previous agreement</button>',
@@ -95,8 +102,8 @@ def timeline_page() -> bytes:
 
 def compare_page() -> bytes:
     body = [
-        _head(f"Compare two dates — {TITLE}", ""),
-        '<body data-page="compare">',
+        _head(f"Compare two dates — {TITLE}", "", pages_css=True),
+        '<body data-page="compare" data-details="data/details/all.js">',
         _header("Compare two dates"),
         '<div class="controls" id="controls">',
         '<label>Left <input type="date" id="date-a"></label>',

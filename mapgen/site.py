@@ -22,6 +22,7 @@ from rjsmin import jsmin
 
 from mapgen import export, render, render_compare
 from mapgen.diff import Differ
+from mapgen.encode import page_features
 from mapgen.geodata import Geodata
 from mapgen.load import load_atlas
 from mapgen.model import Atlas
@@ -80,10 +81,10 @@ def write_site(
     static = files("mapgen") / "static"
     for name in ("atlas.js", "timeline.js", "compare.js"):
         put(f"assets/{name}", jsmin((static / name).read_text("utf-8")).encode("utf-8"))
-    put(
-        "assets/atlas.css",
-        cssmin((static / "atlas.css").read_text("utf-8")).encode("utf-8"),
-    )
+    for name in ("atlas.css", "pages.css"):
+        put(
+            f"assets/{name}", cssmin((static / name).read_text("utf-8")).encode("utf-8")
+        )
     put("data/base.js", render.base_script(geodata))
     put("data/base-detail.js", render.base_detail_script(geodata))
     put("data/towns.js", render.towns_script(geodata))
@@ -98,6 +99,9 @@ def write_site(
         rows = coverage(atlas, resolved, geodata, day)
         all_coverage.extend(rows)
         put(f"geojson/{iso}.geojson", export.to_bytes(collection))
+        details = page_features(collection)[1]
+        details["stats"] = render.coverage_rows(rows)
+        put(f"data/details/{iso}.js", render.details_script(iso, details))
         put(f"thumbnails/{iso}.svg", thumbnail(atlas.in_force(day), resolved, base))
         put(
             f"maps/{iso}.html",
@@ -116,6 +120,10 @@ def write_site(
     atlas_states = states(atlas)
     differ = Differ(atlas, resolved, geodata)
     put("data/all.js", render_compare.all_script(atlas, everything, atlas_states))
+    put(
+        "data/details/all.js",
+        render.details_script("all", page_features(everything)[1]),
+    )
     for first, second in diff_pairs(atlas_states):
         pair = f"{first.index}-{second.index}"
         key = _pair_key(atlas, resolved, pair, first.start, second.start)

@@ -180,9 +180,23 @@
     return { type: g.type, coordinates: g.e.map(function (p) { return p.map(decodeLine); }) };
   }
 
+  // Repeated property values come as references ("\u0001" + index) into the
+  // collection's table (see mapgen/encode.py).
+  function expand(value, table) {
+    if (typeof value === "string" && value.charAt(0) === "\u0001") return table[parseInt(value.slice(1), 10)];
+    if (Array.isArray(value)) return value.map(function (v) { return expand(v, table); });
+    if (value && typeof value === "object") {
+      var out = {};
+      Object.keys(value).forEach(function (k) { out[k] = expand(value[k], table); });
+      return out;
+    }
+    return value;
+  }
+
   function decodeCollection(fc) {
+    var table = fc.table || [];
     return { type: "FeatureCollection", features: fc.features.map(function (f) {
-      return { type: "Feature", id: f.id, properties: f.properties, geometry: decodeGeometry(f.geometry) };
+      return { type: "Feature", id: f.id, properties: expand(f.properties, table), geometry: decodeGeometry(f.geometry) };
     }) };
   }
 
@@ -286,6 +300,23 @@
     return { map: map, base: base };
   }
 
+  // Popup details (sources, lifecycle, figures...) live in a script of their
+  // own (the body's data-details), fetched when a popup first opens.
+  var details = { byId: null, waiting: [] };
+
+  function withDetails(fn) {
+    if (details.byId) { fn(); return; }
+    details.waiting.push(fn);
+    if (details.waiting.length === 1) loadScript(document.body.getAttribute("data-details"));
+  }
+
+  function merged(f) {
+    var out = {}, extra = details.byId[f.id] || {};
+    Object.keys(f.properties).forEach(function (k) { out[k] = f.properties[k]; });
+    Object.keys(extra).forEach(function (k) { out[k] = extra[k]; });
+    return out;
+  }
+
   function featureLayer(f, pane) {
     var opts = {
       style: function (ft) { return zoneStyle(ft.properties); },
@@ -297,7 +328,11 @@
     };
     if (pane) opts.pane = pane;
     var layer = L.geoJSON(f, opts);
-    layer.bindPopup(function () { return zonePopup(f.properties); }, { maxWidth: 360 });
+    layer.bindPopup(function () {
+      if (details.byId) return zonePopup(merged(f));
+      withDetails(function () { layer.setPopupContent(zonePopup(merged(f))); });
+      return el("p", { className: "meta", text: "Loading details\u2026" });
+    }, { maxWidth: 360 });
     return layer;
   }
 
@@ -337,13 +372,42 @@
       extras.appendChild(el("li", {}, [el("label", {}, [box, " " + row[0]])]));
     });
     legend(document.getElementById("legend"));
+    var stats = document.getElementById("stats");
+    if (stats) stats.addEventListener("toggle", function () {
+      var box = document.getElementById("stats-table");
+      if (!stats.open || box.children.length) return;
+      withDetails(function () {
+        var tbody = el("tbody");
+        details.stats.forEach(function (r) {
+          tbody.appendChild(el("tr", {}, [r[0], r[1].toLocaleString("en"), r[2], r[3].toLocaleString("en"), r[4].toFixed(1) + "%"].map(function (c) { return el("td", { text: String(c) }); })));
+        });
+        box.appendChild(el("table", {}, [el("thead", {}, [el("tr", {}, ["Zone", "km\u00b2", "Governorate", "km\u00b2 covered", "Share of governorate"].map(function (h) { return el("th", { text: h }); }))]), tbody]));
+      });
+    });
     root.setAttribute("data-ready", String(data.zones.features.length));
+    window.Atlas.markReady();
+  }
+
+  // For the render benchmark: the first frame after every layer is drawn.
+  var marked = false;
+  function markReady() {
+    if (marked || !window.performance || !performance.mark) return;
+    marked = true;
+    requestAnimationFrame(function () { performance.mark("atlas-ready"); });
   }
 
   window.Atlas = {
+    markReady: markReady,
     decodeCollection: decodeCollection,
     baseDetail: function (fc) { pending.detail(fc); },
     townsLoaded: function (list) { pending.towns(list); },
+    detailsLoaded: function (name, data) {
+      details.byId = expand(data.details, data.table);
+      details.stats = data.stats || [];
+      var waiting = details.waiting;
+      details.waiting = [];
+      waiting.forEach(function (fn) { fn(); });
+    },
     el: el, inForce: inForce, newMap: newMap, featureLayer: featureLayer, legend: legend,
     zonePopup: zonePopup, KIND_COLOURS: KIND_COLOURS
   };

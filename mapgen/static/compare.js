@@ -137,6 +137,7 @@
       }).addTo(diffLayer);
       document.getElementById("diff-caption").textContent = "From " + dates.left + " (left) to " + dates.right + " (right).";
       document.body.setAttribute("data-ready", dates.left + "/" + dates.right);
+      window.Atlas.markReady();
     }
 
     function empty() {

@@ -82,6 +82,7 @@
       document.getElementById("aside-date").textContent = iso;
       document.body.setAttribute("data-date", iso);
       document.body.setAttribute("data-ready", String(count));
+      window.Atlas.markReady();
     }
 
     function setDate(days, hash) {
