@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing as mp
 import os
 import shutil
 import signal
@@ -59,6 +60,47 @@ def _pair_key(
         for day in (a, b)
     ]
     return hashlib.sha256(repr((pair, a, b, sides)).encode("utf-8")).hexdigest()
+
+
+_Job = tuple[str, str, dt.date, dt.date]
+_WORKER_DIFFER: Differ | None = None
+# Below this many pairs a second process costs more than it saves.
+PARALLEL_FROM = 12
+
+
+def _diff_scripts(jobs: list[_Job]) -> list[tuple[str, bytes]]:
+    differ = _WORKER_DIFFER
+    assert differ is not None
+    return [
+        (key, render_compare.diff_script(pair, differ.diff(a, b)))
+        for key, pair, a, b in jobs
+    ]
+
+
+def _worker_signals() -> None:
+    """Workers die quietly when the pool ends them; Ctrl-C is the parent's."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _compute_diffs(jobs: list[_Job], differ: Differ) -> None:
+    """Difference scripts for the pairs not cached yet, on every core: the
+    workers are forked, so they share the atlas and shapes without copying."""
+    global _WORKER_DIFFER
+    _WORKER_DIFFER = differ
+    workers = min(os.cpu_count() or 1, 4)
+    if (
+        len(jobs) < PARALLEL_FROM
+        or workers < 2
+        or "fork" not in mp.get_all_start_methods()
+    ):
+        results = _diff_scripts(jobs)
+    else:
+        chunks = [jobs[i::workers] for i in range(workers)]
+        with mp.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
+            results = [r for part in pool.map(_diff_scripts, chunks) for r in part]
+    _WORKER_DIFFER = None
+    _DIFF_SCRIPTS.update(results)
 
 
 def write_site(
@@ -124,12 +166,13 @@ def write_site(
         "data/details/all.js",
         render.details_script("all", page_features(everything)[1]),
     )
+    jobs = []
     for first, second in diff_pairs(atlas_states):
         pair = f"{first.index}-{second.index}"
         key = _pair_key(atlas, resolved, pair, first.start, second.start)
-        if key not in _DIFF_SCRIPTS:
-            d = differ.diff(first.start, second.start)
-            _DIFF_SCRIPTS[key] = render_compare.diff_script(pair, d)
+        jobs.append((key, pair, first.start, second.start))
+    _compute_diffs([j for j in jobs if j[0] not in _DIFF_SCRIPTS], differ)
+    for key, pair, _, _ in jobs:
         put(f"data/diff/{pair}.js", _DIFF_SCRIPTS[key])
     put("timeline.html", render_compare.timeline_page())
     put("compare.html", render_compare.compare_page())

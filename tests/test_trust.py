@@ -289,7 +289,7 @@ def test_interrupted_build_leaves_output_untouched(
         assert proc.poll() is None, "the build ended before it could be interrupted"
         assert time.monotonic() < deadline
         time.sleep(0.005)
-    time.sleep(0.2)  # well inside the writing of the site
+    time.sleep(0.05)  # inside the writing of the site, which takes about 0.5 s
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
