@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import signal
 import sys
 import time
 from pathlib import Path
@@ -160,6 +161,13 @@ def _watch(args: argparse.Namespace, geodata: Geodata) -> int:
     """Rebuild when a zone file changes; the process stays warm and reuses every
     shape and difference an edit did not touch. Each rebuild is atomic."""
     seen = None
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # Explicitly: a process started in the background inherits SIGINT ignored.
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
     print(f"Watching {args.zones}/ (Ctrl-C to stop).", flush=True)
     try:
         while True:

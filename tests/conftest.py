@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -14,6 +15,16 @@ from mapgen.resolve import Resolved
 from mapgen.site import build, load_and_resolve
 
 ROOT = Path(__file__).resolve().parent.parent
+AGREEMENT_DATES = [
+    "2016-12-29",
+    "2017-01-24",
+    "2017-05-04",
+    "2017-07-07",
+    "2017-07-22",
+    "2017-08-03",
+    "2017-09-15",
+    "2018-09-17",
+]
 ZONES = ROOT / "zones"
 CHROMIUM_ARGS = [
     "--headless",
@@ -51,6 +62,15 @@ def site(tmp_path_factory: pytest.TempPathFactory, geodata: Geodata) -> Path:
     out = tmp_path_factory.mktemp("site") / "output"
     build(ZONES, out, geodata)
     return out
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """SHA-256 of every file below ``root``, by relative path."""
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def chromium_path() -> str | None:

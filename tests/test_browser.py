@@ -7,21 +7,12 @@ from pathlib import Path
 
 import pytest
 import shapely
-from conftest import OfflinePage
+from conftest import AGREEMENT_DATES, OfflinePage
 
 from mapgen.encode import decode_line
 from mapgen.geodata import DEFAULT_DIR, Geodata
 
-DATES = [
-    "2016-12-29",
-    "2017-01-24",
-    "2017-05-04",
-    "2017-07-07",
-    "2017-07-22",
-    "2017-08-03",
-    "2017-09-15",
-    "2018-09-17",
-]
+DATES = AGREEMENT_DATES
 
 
 @pytest.mark.browser

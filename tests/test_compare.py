@@ -11,21 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, OfflinePage
+from conftest import AGREEMENT_DATES, ROOT, OfflinePage
 
 from mapgen.model import Atlas
 from mapgen.resolve import Resolved
 
-DATES = [
-    "2016-12-29",
-    "2017-01-24",
-    "2017-05-04",
-    "2017-07-07",
-    "2017-07-22",
-    "2017-08-03",
-    "2017-09-15",
-    "2018-09-17",
-]
+DATES = AGREEMENT_DATES
 DRAWN_IDS = "els => [...new Set(els.map(e => [...e.classList].find(c => c.startsWith('zone-')).slice(5)))].sort()"
 
 

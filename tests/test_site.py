@@ -1,38 +1,17 @@
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import ROOT, ZONES
+from conftest import AGREEMENT_DATES, ROOT, ZONES, tree_digest
 from zonefiles import write
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_build_writes_every_page_and_export(site: Path) -> None:
     maps = sorted(p.name for p in (site / "maps").glob("*.html"))
-    assert maps == [
-        f"{d}.html"
-        for d in [
-            "2016-12-29",
-            "2017-01-24",
-            "2017-05-04",
-            "2017-07-07",
-            "2017-07-22",
-            "2017-08-03",
-            "2017-09-15",
-            "2018-09-17",
-        ]
-    ]
+    assert maps == [f"{d}.html" for d in AGREEMENT_DATES]
     for rel in [
         "index.html",
         "lib/leaflet/leaflet.js",

@@ -4,7 +4,6 @@ reproducible, and nothing from the data runs as code."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 import shutil
@@ -18,7 +17,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from conftest import ROOT, ZONES, OfflinePage
+from conftest import ROOT, ZONES, OfflinePage, tree_digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -32,14 +31,6 @@ CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(p for p in CORPUS.iterdir() if p.suffix != ".expected")
 MESSAGE = re.compile(r"^[^\n]+:\d+:\d+: \S[^\n]*$")
 GEODATA = Geodata(DEFAULT_DIR)
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_corpus_is_large_enough() -> None:

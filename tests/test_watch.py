@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import signal
 import subprocess
 import time
 from pathlib import Path
 
-from conftest import ROOT, ZONES
+from conftest import ROOT, ZONES, tree_digest
 
 from mapgen.geodata import DEFAULT_DIR, Geodata
 from mapgen.site import build
-
-
-def digest(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def edit(zones: Path) -> None:
@@ -35,10 +26,10 @@ def test_a_warm_rebuild_after_an_edit_equals_a_cold_build(tmp_path: Path) -> Non
     shutil.copytree(ZONES, zones)
     geodata = Geodata(DEFAULT_DIR)
     build(zones, tmp_path / "warm", geodata)  # fills the caches
-    before = digest(tmp_path / "warm")
+    before = tree_digest(tmp_path / "warm")
     edit(zones)
     build(zones, tmp_path / "warm", geodata)
-    after = digest(tmp_path / "warm")
+    after = tree_digest(tmp_path / "warm")
     cold = subprocess.run(
         ["mapgen", "build", "--zones", str(zones), "--out", str(tmp_path / "cold")],
         cwd=ROOT,
@@ -47,7 +38,7 @@ def test_a_warm_rebuild_after_an_edit_equals_a_cold_build(tmp_path: Path) -> Non
         check=False,
     )
     assert cold.returncode == 0, cold.stderr
-    assert after == digest(tmp_path / "cold")
+    assert after == tree_digest(tmp_path / "cold")
     changed = {k for k in after if before.get(k) != after[k]}
     assert "maps/2017-07-22.html" in changed and "geojson/zones.geojson" in changed
     assert "maps/2016-12-29.html" not in changed
