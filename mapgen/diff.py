@@ -17,6 +17,7 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from mapgen.csvcells import text_cell
 from mapgen.geodata import Geodata
 from mapgen.geojson import dumps_compact, feature_collection, geometry_json
 from mapgen.model import Atlas, ZoneVersion
@@ -253,7 +254,7 @@ def as_csv(d: Diff) -> str:
                 [
                     section,
                     r.ident,
-                    r.name,
+                    text_cell(r.name),
                     j["km2_a"],
                     j["km2_b"],
                     j["added"],

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
+from mapgen.csvcells import text_cell
 from mapgen.geodata import Geodata
 from mapgen.model import Atlas
 from mapgen.resolve import Resolved, area_km2
@@ -77,7 +78,7 @@ def to_csv(rows: list[Coverage]) -> bytes:
             [
                 r.date.isoformat(),
                 r.zone_id,
-                r.zone_name,
+                text_cell(r.zone_name),
                 r.kind,
                 f"{r.zone_km2:.1f}",
                 r.governorate,

@@ -372,3 +372,36 @@ def test_yaml_is_parsed_by_libyaml() -> None:
     # The corpus's expected syntax messages are libyaml's; PyPI's PyYAML wheels
     # include it, a source build without the library would not.
     assert yaml.__with_libyaml__
+
+
+def test_csv_cells_from_the_data_never_run_as_formulas(tmp_path: Path) -> None:
+    zones = tmp_path / "zones"
+    shutil.copytree(ZONES, zones)
+    path = zones / "2017-05-04-astana-memorandum.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "name: Eastern Ghouta de-escalation zone (zone 3)",
+            'name: \'=HYPERLINK("https://example.org","x")\'',
+        )
+    )
+    out = tmp_path / "out"
+    build(zones, out, GEODATA)
+    stats = (out / "stats.csv").read_text()
+    assert "'=HYPERLINK" in stats and "\n2017-05-04,eastern-ghouta,=" not in stats
+    done = subprocess.run(
+        [
+            "mapgen",
+            "diff",
+            "2017-05-04",
+            "2017-06-01",
+            "--zones",
+            str(zones),
+            "--format",
+            "csv",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "zone,eastern-ghouta,\"'=HYPERLINK" in done.stdout
