@@ -128,12 +128,6 @@ class Differ:
         self.points = shapely.points([(t.lon, t.lat) for t in self.towns])
         self._unions: dict[frozenset[str], tuple[BaseGeometry, list[float]]] = {}
         self._zone_rows: dict[tuple[str, str], tuple[float, float]] = {}
-        self._areas: dict[str, float] = {}
-
-    def _area_of(self, version: ZoneVersion) -> float:
-        if version.key not in self._areas:
-            self._areas[version.key] = area_km2(self.resolved.of(version))
-        return self._areas[version.key]
 
     def _state(self, versions: list[ZoneVersion]) -> tuple[BaseGeometry, list[float]]:
         """The union of the versions, and its km² in each governorate."""
@@ -148,8 +142,8 @@ class Differ:
         self, zone_id: str, va: ZoneVersion | None, vb: ZoneVersion | None
     ) -> Row:
         name = (vb or va).name  # type: ignore[union-attr]
-        km2_a = self._area_of(va) if va else 0.0
-        km2_b = self._area_of(vb) if vb else 0.0
+        km2_a = self.resolved.area_km2(va) if va else 0.0
+        km2_b = self.resolved.area_km2(vb) if vb else 0.0
         if va is None or vb is None or va.key == vb.key:
             added = km2_b if va is None else 0.0
             removed = km2_a if vb is None else 0.0

@@ -154,11 +154,9 @@ DRAW_KEYS = (
 
 def page_features(
     collection: dict[str, Any], *, simplify_deg: float = 0.0
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Features for a page (geometry encoded, only the properties it draws with)
-    and their details by feature id (repeated values interned)."""
+) -> dict[str, Any]:
+    """Features for a page: geometry encoded, only the properties it draws with."""
     features = []
-    details: dict[str, Any] = {}
     for f in collection["features"]:
         geom = f["geometry"]
         if simplify_deg and geom["type"] in ("Polygon", "MultiPolygon"):
@@ -172,12 +170,17 @@ def page_features(
                 "geometry": encode_geometry(geom),
             }
         )
-        details[f["id"]] = {k: v for k, v in props.items() if k not in DRAW_KEYS}
+    return {"type": "FeatureCollection", "features": features}
+
+
+def page_details(collection: dict[str, Any]) -> dict[str, Any]:
+    """The properties a page leaves out, by feature id, repeated values interned."""
+    details = {
+        f["id"]: {k: v for k, v in f["properties"].items() if k not in DRAW_KEYS}
+        for f in collection["features"]
+    }
     interned, table = intern(details)
-    return (
-        {"type": "FeatureCollection", "features": features},
-        {"details": interned, "table": table},
-    )
+    return {"details": interned, "table": table}
 
 
 def _simplified(geom: dict[str, Any], tolerance: float) -> dict[str, Any]:

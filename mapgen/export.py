@@ -7,7 +7,7 @@ from typing import Any
 
 from mapgen.geojson import dumps_compact, feature_collection
 from mapgen.model import PRECISIONS, Atlas, Obligation, Post, Route, ZoneVersion
-from mapgen.resolve import Resolved, area_km2
+from mapgen.resolve import Resolved
 
 
 def _agreement(ref: Any) -> dict[str, str]:
@@ -48,7 +48,7 @@ def zone_feature(
             "derivation": derived.basis if derived else None,
             "governorates": list(resolved.governorates_of(version)),
             "guarantors": list(version.guarantors),
-            "area_km2": round(area_km2(geom), 1),
+            "area_km2": round(resolved.area_km2(version), 1),
             "population": [f.as_json() for f in version.population],
             "sources": [s.as_json() for s in version.sources],
             "notes": version.notes,

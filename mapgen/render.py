@@ -236,7 +236,7 @@ def date_page(
 ) -> bytes:
     agreements = [a for a in atlas.agreements if a.date == on]
     iso = on.isoformat()
-    zones = page_features(collection, simplify_deg=PAGE_ZONE_TOLERANCE_DEG)[0]
+    zones = page_features(collection, simplify_deg=PAGE_ZONE_TOLERANCE_DEG)
     title = f"{iso}: {'; '.join(a.title for a in agreements) or 'zones in force'}"
     nav = ['<a href="../index.html">All agreements</a>']
     if previous:

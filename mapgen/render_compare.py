@@ -33,7 +33,7 @@ def all_script(atlas: Atlas, collection: dict[str, Any], states: list[State]) ->
         "states": [
             {"start": s.start.isoformat(), "end": s.end.isoformat()} for s in states
         ],
-        "features": page_features(collection, simplify_deg=PAGE_ZONE_TOLERANCE_DEG)[0],
+        "features": page_features(collection, simplify_deg=PAGE_ZONE_TOLERANCE_DEG),
     }
     return ("window.ATLAS_ALL=" + json_for_script(data) + ";\n").encode("utf-8")
 

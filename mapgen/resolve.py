@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +63,7 @@ class Resolved:
     boundaries: dict[str, BaseGeometry] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
     _geojson: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _areas: dict[str, float] = field(default_factory=dict)
 
     def geojson(self, key: str, geom: BaseGeometry) -> dict[str, Any]:
         """The RFC 7946 geometry of a feature, serialised once per build."""
@@ -72,6 +73,12 @@ class Resolved:
 
     def of(self, version: ZoneVersion) -> BaseGeometry:
         return self.shapes[version.key]
+
+    def area_km2(self, version: ZoneVersion) -> float:
+        """The version's area in km² (equal-area projection), computed once."""
+        if version.key not in self._areas:
+            self._areas[version.key] = area_km2(self.of(version))
+        return self._areas[version.key]
 
     def governorates_of(self, version: ZoneVersion) -> tuple[str, ...]:
         return self.governorates.get(version.key, version.governorates)
@@ -348,7 +355,3 @@ def governorates_touched(
         if not inter.is_empty and area_km2(inter) > min_km2:
             out.append(code)
     return out
-
-
-def union_of(geoms: Iterable[BaseGeometry]) -> BaseGeometry:
-    return shapely.union_all(list(geoms))

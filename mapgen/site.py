@@ -23,7 +23,7 @@ from rjsmin import jsmin
 
 from mapgen import export, render, render_compare
 from mapgen.diff import Differ
-from mapgen.encode import page_features
+from mapgen.encode import page_details
 from mapgen.geodata import Geodata
 from mapgen.load import load_atlas
 from mapgen.model import Atlas
@@ -141,7 +141,7 @@ def write_site(
         rows = coverage(atlas, resolved, geodata, day)
         all_coverage.extend(rows)
         put(f"geojson/{iso}.geojson", export.to_bytes(collection))
-        details = page_features(collection)[1]
+        details = page_details(collection)
         details["stats"] = render.coverage_rows(rows)
         put(f"data/details/{iso}.js", render.details_script(iso, details))
         put(f"thumbnails/{iso}.svg", thumbnail(atlas.in_force(day), resolved, base))
@@ -164,7 +164,7 @@ def write_site(
     put("data/all.js", render_compare.all_script(atlas, everything, atlas_states))
     put(
         "data/details/all.js",
-        render.details_script("all", page_features(everything)[1]),
+        render.details_script("all", page_details(everything)),
     )
     jobs = []
     for first, second in diff_pairs(atlas_states):

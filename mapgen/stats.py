@@ -35,7 +35,7 @@ def coverage(
     }
     for v in sorted(atlas.in_force(on), key=lambda v: v.zone_id):
         geom = resolved.of(v)
-        total = area_km2(geom)
+        total = resolved.area_km2(v)
         for code in resolved.governorates_of(v):
             gov = geodata.governorates[code]
             covered = area_km2(geom.intersection(gov.geometry))

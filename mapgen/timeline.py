@@ -64,16 +64,6 @@ def diff_pairs(atlas_states: list[State]) -> list[tuple[State, State]]:
     return list(zip(atlas_states, atlas_states[1:], strict=False))
 
 
-def state_on(atlas_states: list[State], day: dt.date) -> State:
-    for s in atlas_states:
-        if s.covers(day):
-            return s
-    raise UsageError(
-        f"{day} is outside the atlas's period, "
-        f"{atlas_states[0].start} to {atlas_states[-1].end}."
-    )
-
-
 def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
