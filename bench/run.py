@@ -194,8 +194,19 @@ def bench_weight(site: Path, alt: Path) -> dict[str, Any]:
         (alt / p.name).stat().st_size for p in (site / "maps").glob("*.html")
     )
     for name, extra in (
-        ("timeline.html", ["assets/timeline.js"]),
-        ("compare.html", ["assets/compare.js", "data/diff/2-11.js"]),
+        (
+            "timeline.html",
+            ["assets/timeline.js", "assets/pages.js", "assets/pages.css"],
+        ),
+        (
+            "compare.html",
+            [
+                "assets/compare.js",
+                "assets/pages.js",
+                "assets/pages.css",
+                "data/diff/2-11.js",
+            ],
+        ),
     ):
         ours = (
             size(name)

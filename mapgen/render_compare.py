@@ -53,6 +53,7 @@ def _scripts(page: str) -> list[str]:
         '<script src="data/base.js"></script>',
         '<script src="data/all.js"></script>',
         '<script src="assets/atlas.js"></script>',
+        '<script src="assets/pages.js"></script>',
         f'<script src="assets/{page}.js"></script>',
     ]
 

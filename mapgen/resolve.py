@@ -182,7 +182,7 @@ def _derive(
         resolved.fronts[version.key] = front
     else:
         geom = equal_area_slice(base_geom, rule)
-    geom = _polygons_only(shapely.make_valid(geom))
+    geom = polygons_only(shapely.make_valid(geom))
     if geom.is_empty or area_km2(geom) < MIN_AREA_KM2:
         problems.append(
             Problem(
@@ -277,7 +277,7 @@ def resolve_version(
             geom = geom.difference(
                 shapely.union_all([g for g in exclude if g is not None])
             )
-    geom = _polygons_only(shapely.make_valid(geom))
+    geom = polygons_only(shapely.make_valid(geom))
     if geom.is_empty or area_km2(geom) < MIN_AREA_KM2:
         problems.append(
             Problem(
@@ -333,7 +333,8 @@ def _part(part: Part, geodata: Geodata, problems: list[Problem]) -> BaseGeometry
     return geom
 
 
-def _polygons_only(geom: BaseGeometry) -> BaseGeometry:
+def polygons_only(geom: BaseGeometry) -> BaseGeometry:
+    """The polygons of a set operation's result, dropping any lines or points."""
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         return geom
     parts: list[Polygon] = []

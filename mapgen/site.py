@@ -121,7 +121,7 @@ def write_site(
     for image in sorted((lib / "images").iterdir()):
         put(f"lib/leaflet/images/{image.name}", image.read_bytes())
     static = files("mapgen") / "static"
-    for name in ("atlas.js", "timeline.js", "compare.js"):
+    for name in ("atlas.js", "pages.js", "timeline.js", "compare.js"):
         put(f"assets/{name}", jsmin((static / name).read_text("utf-8")).encode("utf-8"))
     for name in ("atlas.css", "pages.css"):
         put(

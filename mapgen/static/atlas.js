@@ -398,6 +398,7 @@
 
   window.Atlas = {
     markReady: markReady,
+    loadScript: loadScript,
     decodeCollection: decodeCollection,
     baseDetail: function (fc) { pending.detail(fc); },
     townsLoaded: function (list) { pending.towns(list); },

@@ -21,15 +21,7 @@
     if (loaded[pair]) { fn(loaded[pair]); return; }
     if (waiting[pair]) { waiting[pair].push(fn); return; }
     waiting[pair] = [fn];
-    var s = document.createElement("script");
-    s.src = "data/diff/" + pair + ".js";
-    document.body.appendChild(s);
-  }
-
-  function validIso(text) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(text || "")) return false;
-    var t = Date.parse(text + "T00:00:00Z");
-    return !isNaN(t) && new Date(t).toISOString().slice(0, 10) === text;
+    A.loadScript("data/diff/" + pair + ".js");
   }
 
   // The difference from state j to state i is the one from i to j, mirrored.
@@ -169,16 +161,12 @@
     }
 
     function readHash() {
-      var params = {};
-      location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
-        var k = kv.indexOf("=");
-        if (k > 0) params[decodeURIComponent(kv.slice(0, k))] = decodeURIComponent(kv.slice(k + 1));
-      });
+      var params = A.hashParams();
       var messages = [];
       [["a", "left", "2017-05-04"], ["b", "right", "2018-09-17"]].forEach(function (r) {
         var v = params[r[0]];
         if (v === undefined) { dates[r[1]] = r[2]; return; }
-        if (!validIso(v)) { dates[r[1]] = r[2]; messages.push("'" + v + "' is not a date (YYYY-MM-DD); showing " + r[2] + "."); return; }
+        if (!A.validIso(v)) { dates[r[1]] = r[2]; messages.push("'" + v + "' is not a date (YYYY-MM-DD); showing " + r[2] + "."); return; }
         var clamped = v < data.period[0] ? data.period[0] : v > data.period[1] ? data.period[1] : v;
         if (clamped !== v) messages.push(v + " is outside the atlas's period (" + data.period[0] + " to " + data.period[1] + "); showing " + clamped + ".");
         dates[r[1]] = clamped;
@@ -209,7 +197,7 @@
     ["left", "right"].forEach(function (side) {
       inputs[side].addEventListener("change", function () {
         var v = inputs[side].value;
-        if (!validIso(v)) return;
+        if (!A.validIso(v)) return;
         dates[side] = v < data.period[0] ? data.period[0] : v > data.period[1] ? data.period[1] : v;
         notice.hidden = true;
         apply();

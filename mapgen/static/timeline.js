@@ -10,12 +10,6 @@
 
   function toDays(iso) { return Math.round(Date.parse(iso + "T00:00:00Z") / DAY); }
   function toIso(days) { return new Date(days * DAY).toISOString().slice(0, 10); }
-  function validIso(text) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(text || "")) return false;
-    var t = Date.parse(text + "T00:00:00Z");
-    return !isNaN(t) && new Date(t).toISOString().slice(0, 10) === text;
-  }
-
   function start() {
     var data = window.ATLAS_ALL;
     data.features = A.decodeCollection(data.features);
@@ -99,11 +93,7 @@
     }
 
     function readHash() {
-      var params = {};
-      location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
-        var i = kv.indexOf("=");
-        if (i > 0) params[decodeURIComponent(kv.slice(0, i))] = decodeURIComponent(kv.slice(i + 1));
-      });
+      var params = A.hashParams();
       if (params.layers !== undefined) {
         var wanted = params.layers.split(",");
         KINDS.forEach(function (k) {
@@ -115,7 +105,7 @@
       notice.hidden = true;
       if (params.date === undefined) return first;
       var d = params.date;
-      if (!validIso(d)) {
+      if (!A.validIso(d)) {
         var guess = /^(\d{4})/.exec(d);
         var fallback = guess ? Math.max(first, Math.min(last, toDays(guess[1] + "-01-01"))) : first;
         showNotice("'" + d + "' is not a date (YYYY-MM-DD); showing the nearest valid date, " + toIso(fallback) + ".");

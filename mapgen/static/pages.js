@@ -1,0 +1,25 @@
+/* Helpers shared by the timeline and compare pages (not the date maps):
+   dates and the permalink in the URL hash. */
+(function () {
+  "use strict";
+
+  // A date written YYYY-MM-DD that exists in the calendar.
+  function validIso(text) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text || "")) return false;
+    var t = Date.parse(text + "T00:00:00Z");
+    return !isNaN(t) && new Date(t).toISOString().slice(0, 10) === text;
+  }
+
+  // The permalink's parameters: "#date=2017-09-15&layers=a,b" -> {date: ..., layers: ...}
+  function hashParams() {
+    var params = {};
+    location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
+      var i = kv.indexOf("=");
+      if (i > 0) params[decodeURIComponent(kv.slice(0, i))] = decodeURIComponent(kv.slice(i + 1));
+    });
+    return params;
+  }
+
+  window.Atlas.validIso = validIso;
+  window.Atlas.hashParams = hashParams;
+})();
