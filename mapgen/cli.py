@@ -1,30 +1,35 @@
-"""The ``mapgen`` command: build, export, validate, geodata refresh."""
+"""The ``mapgen`` command: build, export, validate, diff, watch, geodata refresh."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import errno
+import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from mapgen import export
+from mapgen.bundled import ZONES_DIR
+from mapgen.datafiles import data_files
 from mapgen.diff import as_csv, as_geojson, as_table
 from mapgen.diff import diff as diff_dates
-from mapgen.errors import UsageError, ZoneDataError
+from mapgen.errors import GeodataError, UsageError, ZoneDataError
 from mapgen.geodata import DEFAULT_DIR, Geodata
+from mapgen.load import display_path
 from mapgen.site import BuildInterruptedError, build, load_and_resolve
 from mapgen.timeline import parse_date, period
 
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date written YYYY-MM-DD"
-        ) from None
+        return parse_date(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,7 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--zones", type=Path, default=Path("zones"), help="zone files (default: zones/)"
+        "--zones",
+        type=Path,
+        default=ZONES_DIR,
+        help="folder of zone files (default: the atlas's own, %(default)s)",
     )
     common.add_argument(
         "--geodata", type=Path, default=DEFAULT_DIR, help="geodata extracts"
@@ -42,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         default=Path("output"),
-        help="site directory (default: output/)",
+        help="site folder: new, empty, or one mapgen built (default: output/)",
     )
     e = sub.add_parser(
         "export", parents=[common], help="GeoJSON of the zones in force on a date"
@@ -53,7 +61,10 @@ def _parser() -> argparse.ArgumentParser:
         "validate", parents=[common], help="check the zone files, write nothing"
     )
     v.add_argument(
-        "directory", nargs="?", type=Path, help="zone files (default: zones/)"
+        "target",
+        nargs="?",
+        type=Path,
+        help="a folder of zone files, or one zone file (default: --zones)",
     )
     d = sub.add_parser("diff", parents=[common], help="what changed between two dates")
     d.add_argument("date_a", metavar="DATE_A")
@@ -67,11 +78,16 @@ def _parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         default=Path("output"),
-        help="site directory (default: output/)",
+        help="site folder: new, empty, or one mapgen built (default: output/)",
     )
-    w.add_argument("--interval", type=float, default=0.1, help="seconds between checks")
+    w.add_argument(
+        "--interval",
+        type=float,
+        default=WATCH_INTERVAL,
+        help="seconds between checks (default: %(default)s)",
+    )
     s = sub.add_parser("schema", help="write the JSON Schema for zone files")
-    s.add_argument("-o", "--output", type=Path, default=Path("zones/schema.json"))
+    s.add_argument("-o", "--output", type=Path, default=ZONES_DIR / "schema.json")
     s.add_argument("--geodata", type=Path, default=DEFAULT_DIR, help="geodata extracts")
     g = sub.add_parser("geodata", help="geodata/ extracts")
     gsub = g.add_subparsers(dest="geodata_command", required=True)
@@ -83,49 +99,105 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+WATCH_INTERVAL = 0.1
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every failure is one or more sentences on stderr and an
+    exit status (1 bad data, 2 usage or environment, 130 interrupted), never a
+    traceback."""
     args = _parser().parse_args(argv)
     try:
-        return _run(args)
+        code = _run(args)
+        _flush_stdout()
+        return code
     except ZoneDataError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            _say(str(problem))
         n = len(exc.problems)
-        print(
-            f"mapgen: {n} problem{'s' if n != 1 else ''} in the zone files; nothing was written.",
-            file=sys.stderr,
+        _say(
+            f"mapgen: {n} problem{'s' if n != 1 else ''} in the zone files; nothing was written."
         )
         return 1
-    except (UsageError, FileNotFoundError) as exc:
-        print(f"mapgen: {exc}", file=sys.stderr)
+    except GeodataError as exc:
+        _say(f"mapgen: {exc}")
+        return 1
+    except UsageError as exc:
+        _say(f"mapgen: {exc}")
         return 2
-    except BuildInterruptedError as exc:
-        print(f"mapgen: {exc} The previous output was left untouched.", file=sys.stderr)
+    except (BuildInterruptedError, KeyboardInterrupt) as exc:
+        detail = str(exc) or "Interrupted."
+        _say(f"mapgen: {detail} The previous output was left untouched.")
         return 130
+    except OSError as exc:
+        _say(f"mapgen: {_os_sentence(exc, args)}")
+        return 2
+    except Exception as exc:  # a bug: still one sentence, never a traceback
+        if os.environ.get("MAPGEN_DEBUG"):
+            raise
+        _say(
+            f"mapgen: an unexpected error stopped the command ({type(exc).__name__}: "
+            f"{exc}); nothing was half-written. This is a bug: please report it, with "
+            "the output of the same command run with MAPGEN_DEBUG=1."
+        )
+        return 70
+
+
+def _say(text: str) -> None:
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(text, file=sys.stderr, flush=True)
+
+
+def _stdout_bytes(data: bytes) -> None:
+    if sys.stdout is None:
+        raise UsageError(
+            "Standard output is closed; give -o FILE to write the result to a file."
+        )
+    sys.stdout.buffer.write(data)
+
+
+def _flush_stdout() -> None:
+    """Flush now, where a failure can still be reported; afterwards point
+    stdout at /dev/null so that the interpreter's own flush at exit is quiet."""
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.flush()
+    except OSError:
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        raise
+
+
+def _os_sentence(exc: OSError, args: argparse.Namespace) -> str:
+    reason = os.strerror(exc.errno) if exc.errno else str(exc)
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        what = f"The disk is full{where}"
+    elif exc.errno == errno.EPIPE or isinstance(exc, BrokenPipeError):
+        return "The output pipe was closed before everything was written."
+    elif exc.filename is None and exc.errno in (errno.EBADF, errno.EIO):
+        what = f"Standard output cannot be written ({reason})"
+    else:
+        what = f"{reason}{where}"
+    if args.command in ("build", "watch"):
+        return f"{what}; the site was not written and the previous output was left untouched."
+    return f"{what}; nothing was written."
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "geodata":
-        from mapgen.refresh import refresh
-
-        sizes = refresh(args.out, tarball=args.tarball)
-        for name, size in sizes.items():
-            print(f"{args.out / name}: {size:,} bytes")
-        return 0
+        return _refresh(args)
     geodata = Geodata(args.geodata)
     if args.command == "schema":
         from mapgen.schema import schema_bytes
 
-        args.output.write_bytes(schema_bytes(geodata.governorate_codes))
+        _write_file(args.output, schema_bytes(geodata.governorate_codes))
         print(f"Wrote {args.output}.")
         return 0
     if args.command == "validate":
-        zones = args.directory or args.zones
-        atlas, _ = load_and_resolve(zones, geodata)
-        print(
-            f"{zones}: {len(atlas.agreements)} agreements, {len(atlas.versions)} zone versions, all valid."
-        )
-        return 0
+        return _validate(args.target or args.zones, geodata)
     if args.command == "watch":
         return _watch(args, geodata)
     if args.command == "build":
@@ -138,29 +210,132 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 0
     if args.command == "export":
+        _check_output(args.output, args.zones)
         atlas, resolved = load_and_resolve(args.zones, geodata)
         data = export.to_bytes(export.collection_on(atlas, resolved, args.date))
-        if args.output:
-            args.output.write_bytes(data)
-        else:
-            sys.stdout.buffer.write(data)
+        _deliver(args.output, data)
         return 0
     if args.command == "diff":
         return _diff(args, geodata)
     raise AssertionError(args.command)
 
 
-def _snapshot(zones: Path) -> tuple[tuple[str, int, int], ...]:
-    return tuple(
-        (p.name, p.stat().st_mtime_ns, p.stat().st_size)
-        for p in sorted(zones.glob("*.yaml"))
-    )
+def _refresh(args: argparse.Namespace) -> int:
+    try:
+        from mapgen.refresh import refresh
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise UsageError(
+            f"'mapgen geodata refresh' needs the refresh extra ({exc.name} is not "
+            "installed): pip install 'syria-deescalation-atlas[refresh]'."
+        ) from None
+    sizes = refresh(args.out, tarball=args.tarball)
+    for name, size in sizes.items():
+        print(f"{args.out / name}: {size:,} bytes")
+    return 0
+
+
+def _validate(target: Path, geodata: Geodata) -> int:
+    """Check a folder of zone files, or one file in the context of its folder
+    (a revision needs the agreement it revises)."""
+    if not target.is_file():
+        atlas, _ = load_and_resolve(target, geodata)
+        print(
+            f"{target}: {len(atlas.agreements)} agreements, {len(atlas.versions)} zone versions, all valid."
+        )
+        return 0
+    folder = target.parent
+    if target.resolve() not in {p.resolve() for p in data_files(folder)}:
+        raise UsageError(
+            f"{target} is not a zone file: zone files are named *.yaml or *.yml and "
+            "do not start with '.', '_' or '#'."
+        )
+    shown = display_path(target)
+    try:
+        load_and_resolve(folder, geodata)
+    except ZoneDataError as exc:
+        mine = [p for p in exc.problems if p.mark.path == shown]
+        others = len(exc.problems) - len(mine)
+        elsewhere = (
+            f" ({others} problem{'s' if others != 1 else ''} in other files of "
+            f"{folder}: run 'mapgen validate {folder}' to see them)"
+            if others
+            else ""
+        )
+        if mine:
+            for problem in mine:
+                _say(str(problem))
+            n = len(mine)
+            _say(f"mapgen: {n} problem{'s' if n != 1 else ''} in {shown}{elsewhere}.")
+            return 1
+        print(f"{shown}: valid{elsewhere}.")
+        return 0
+    print(f"{shown}: valid.")
+    return 0
+
+
+def _check_output(output: Path | None, zones: Path) -> None:
+    """Refuse an -o that is a folder, or a file among the zone files."""
+    if output is None:
+        return
+    if output.is_dir():
+        raise UsageError(
+            f"-o {output} is a folder; give a file name, e.g. -o {output / 'result'}."
+        )
+    target = output.resolve()
+    if zones.resolve() in target.parents:
+        raise UsageError(
+            f"-o {output} lies inside the zones folder {zones}; write results elsewhere."
+        )
+    if not target.parent.is_dir():
+        raise UsageError(f"-o {output}: the folder {output.parent} does not exist.")
+
+
+def _deliver(output: Path | None, data: bytes) -> None:
+    if output is None:
+        _stdout_bytes(data)
+    else:
+        _write_file(output, data)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into
+    place, so that a failure (a full disk) never leaves a half-written file."""
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name.")
+    if not path.parent.is_dir():
+        raise UsageError(f"The folder {path.parent} does not exist.")
+    tmp = path.parent / f".{path.name}.mapgen-{os.getpid()}.tmp"
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _snapshot(zones: Path) -> tuple[tuple[str, int, int], ...] | None:
+    """What the zone folder holds now, or None while it is missing."""
+    try:
+        names = data_files(zones)
+    except OSError:
+        return None
+    out = []
+    for path in names:
+        try:
+            info = path.stat()
+        except OSError:  # vanished, or a dangling link: the build will say so
+            out.append((path.name, -1, -1))
+        else:
+            out.append((path.name, info.st_mtime_ns, info.st_size))
+    return tuple(out)
 
 
 def _watch(args: argparse.Namespace, geodata: Geodata) -> int:
     """Rebuild when a zone file changes; the process stays warm and reuses every
-    shape and difference an edit did not touch. Each rebuild is atomic."""
-    seen = None
+    shape and difference an edit did not touch. Each rebuild is atomic. Bad data,
+    a missing zone folder or a failed write is reported and waited out."""
+    seen: object = ()
 
     def stop(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
@@ -174,31 +349,44 @@ def _watch(args: argparse.Namespace, geodata: Geodata) -> int:
             now = _snapshot(args.zones)
             if now != seen:
                 seen = now
-                start = time.perf_counter()
-                try:
-                    written = build(args.zones, args.out, geodata)
-                except ZoneDataError as exc:
-                    for problem in exc.problems:
-                        print(problem, flush=True)
+                if now is None:
                     print(
-                        "Not rebuilt: the previous site is still in place.", flush=True
-                    )
-                else:
-                    took = time.perf_counter() - start
-                    print(
-                        f"Built {len(written)} files into {args.out}/ in {took:.3f} s.",
+                        f"{args.zones}/ is missing; waiting for it to come back.",
                         flush=True,
                     )
+                else:
+                    _rebuild(lambda: build(args.zones, args.out, geodata), args)
             time.sleep(args.interval)
     except (KeyboardInterrupt, BuildInterruptedError):
         print("Stopped watching.", flush=True)
         return 0
 
 
+def _rebuild(run: Callable[[], dict[str, int]], args: argparse.Namespace) -> None:
+    start = time.perf_counter()
+    try:
+        written = run()
+    except ZoneDataError as exc:
+        for problem in exc.problems:
+            print(problem, flush=True)
+        print("Not rebuilt: the previous site is still in place.", flush=True)
+    except (UsageError, GeodataError) as exc:
+        print(f"Not rebuilt: {exc}", flush=True)
+    except OSError as exc:
+        print(f"Not rebuilt: {_os_sentence(exc, args)}", flush=True)
+    else:
+        took = time.perf_counter() - start
+        print(
+            f"Built {len(written)} files into {args.out}/ in {took:.3f} s.",
+            flush=True,
+        )
+
+
 def _diff(args: argparse.Namespace, geodata: Geodata) -> int:
     a, b = parse_date(args.date_a), parse_date(args.date_b)
     if a == b:
         raise UsageError(f"Both dates are {a}; give two different dates to compare.")
+    _check_output(args.output, args.zones)
     atlas, resolved = load_and_resolve(args.zones, geodata)
     first, last = period(atlas)
     for day in (a, b):
@@ -211,8 +399,5 @@ def _diff(args: argparse.Namespace, geodata: Geodata) -> int:
         data = as_csv(result).encode("utf-8")
     else:
         data = as_table(result).encode("utf-8")
-    if args.output:
-        args.output.write_bytes(data)
-    else:
-        sys.stdout.buffer.write(data)
+    _deliver(args.output, data)
     return 0

@@ -36,3 +36,7 @@ class ZoneDataError(ValueError):
 
 class UsageError(ValueError):
     """The command was called wrongly (bad option, missing directory, bad date)."""
+
+
+class GeodataError(ValueError):
+    """A geodata extract is damaged (truncated, empty, or not what mapgen wrote)."""

@@ -59,7 +59,8 @@ def zone_feature(
     }
 
 
-def post_feature(post: Post, resolved: Resolved) -> dict[str, Any]:
+def post_feature(post: Post, resolved: Resolved, total: int) -> dict[str, Any]:
+    """An observation post as a Point; ``total`` is how many posts the atlas has."""
     point = resolved.posts[post.post_id]
     govs = sorted(resolved.governorates_by_point(point))
     return {
@@ -68,6 +69,7 @@ def post_feature(post: Post, resolved: Resolved) -> dict[str, Any]:
         "properties": {
             "id": post.post_id,
             "number": post.number,
+            "posts_total": total,
             "name": post.name,
             "kind": "observation-post",
             "agreement": _agreement(post.agreement),
@@ -122,7 +124,9 @@ def collection_on(atlas: Atlas, resolved: Resolved, on: dt.date) -> dict[str, An
         zone_feature(v, atlas, resolved, on) for v in _ordered(atlas.in_force(on))
     ]
     features += [route_feature(r, atlas, resolved, on) for r in atlas.routes_on(on)]
-    features += [post_feature(p, resolved) for p in atlas.posts_on(on)]
+    features += [
+        post_feature(p, resolved, len(atlas.posts)) for p in atlas.posts_on(on)
+    ]
     return feature_collection(features)
 
 
@@ -132,7 +136,7 @@ def collection_all(atlas: Atlas, resolved: Resolved) -> dict[str, Any]:
         zone_feature(v, atlas, resolved) for v in _ordered(list(atlas.versions))
     ]
     features += [route_feature(r, atlas, resolved) for r in atlas.routes]
-    features += [post_feature(p, resolved) for p in atlas.posts]
+    features += [post_feature(p, resolved, len(atlas.posts)) for p in atlas.posts]
     return feature_collection(features)
 
 

@@ -4,6 +4,7 @@ the parts of an extent. Shared by the zone, post, route and obligation loaders."
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlparse
 
 from yaml.nodes import MappingNode, Node
@@ -58,6 +59,15 @@ def read_url(r: Reader, node: Node, what: str) -> str | None:
     text = r.text(node, what)
     if text is None:
         return None
+    hidden = _invisible(text)
+    if hidden:
+        r.error(
+            node,
+            f"{what} contains the invisible or direction-changing character {hidden}, "
+            "which can make a link display as something it is not; remove it "
+            "(write non-ASCII characters in a URL %-encoded)",
+        )
+        return None
     parsed = urlparse(text)
     if (
         parsed.scheme not in ("http", "https")
@@ -70,6 +80,15 @@ def read_url(r: Reader, node: Node, what: str) -> str | None:
         )
         return None
     return text
+
+
+def _invisible(text: str) -> str | None:
+    """The first character that is a control, a format character (bidi
+    overrides and isolates, zero-width joiners) or a separator, as U+XXXX."""
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Zs") and ch != " ":
+            return f"U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')})"
+    return None
 
 
 def gov_hint(code: str, geodata: Geodata) -> str:

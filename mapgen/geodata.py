@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,7 +18,10 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "geodata"
+from mapgen.bundled import GEODATA_DIR
+from mapgen.errors import GeodataError, UsageError
+
+DEFAULT_DIR = GEODATA_DIR
 
 
 @dataclass(frozen=True)
@@ -94,21 +100,42 @@ class Gazetteer:
                     found.append(town)
         return found
 
-    def suggest(self, name: str, n: int = 3) -> list[str]:
-        """Gazetteer names close to ``name``, as their canonical GeoNames names."""
+    @cached_property
+    def _spellings(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """Folded spellings to canonical names, and a trigram index of them, built
+        once so that each suggestion compares a name with a few candidates."""
         canonical: dict[str, str] = {}
         for town in self.towns:
             # Lower-case alternates are machine transliterations ("hrsta"): skip.
             for alt in (town.name, *(a for a in town.names if a[:1].isupper())):
                 canonical.setdefault(normalise(alt), town.name)
-        close = difflib.get_close_matches(
-            normalise(name), list(canonical), n=8, cutoff=0.7
-        )
+        grams: dict[str, list[str]] = {}
+        for key in canonical:
+            for gram in _trigrams(key):
+                grams.setdefault(gram, []).append(key)
+        return canonical, grams
+
+    def suggest(self, name: str, n: int = 3) -> list[str]:
+        """Gazetteer names close to ``name``, as their canonical GeoNames names."""
+        canonical, grams = self._spellings
+        folded = normalise(name)
+        shared: dict[str, int] = {}
+        for gram in _trigrams(folded):
+            for key in grams.get(gram, ()):
+                shared[key] = shared.get(key, 0) + 1
+        # A close match (ratio >= 0.7) shares many trigrams; keep the best few.
+        likely = sorted(shared, key=lambda k: (-shared[k], k))[:40]
+        close = difflib.get_close_matches(folded, likely, n=8, cutoff=0.7)
         out: list[str] = []
         for key in close:
             if canonical[key] not in out:
                 out.append(canonical[key])
         return out[:n]
+
+
+def _trigrams(text: str) -> set[str]:
+    padded = f"  {text} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
 @dataclass
@@ -117,7 +144,10 @@ class Geodata:
 
     @cached_property
     def governorates(self) -> dict[str, Governorate]:
-        raw = _read_json(self.directory / "governorates.geojson")
+        with _reading(self.directory / "governorates.geojson") as raw:
+            return self._governorates(raw)
+
+    def _governorates(self, raw: Any) -> dict[str, Governorate]:
         out = {}
         for f in raw["features"]:
             p = f["properties"]
@@ -146,7 +176,10 @@ class Geodata:
 
     @cached_property
     def gazetteer(self) -> Gazetteer:
-        raw = _read_json(self.directory / "towns.json")
+        with _reading(self.directory / "towns.json") as raw:
+            return self._gazetteer(raw)
+
+    def _gazetteer(self, raw: Any) -> Gazetteer:
         towns = [
             Town(
                 geonameid=t["geonameid"],
@@ -163,14 +196,35 @@ class Geodata:
         return Gazetteer(towns)
 
     def raw(self, name: str) -> Any:
-        return _read_json(self.directory / name)
+        with _reading(self.directory / name) as raw:
+            return raw
 
 
-def _read_json(path: Path) -> Any:
+@contextmanager
+def _reading(path: Path) -> Iterator[Any]:
+    """The parsed JSON of a geodata file; any damage in it, found while it is
+    read or while the caller takes it apart, becomes one GeodataError."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise FileNotFoundError(
+        raise UsageError(
             f"The geodata file {path} is missing; run 'mapgen geodata refresh' to "
             "rebuild geodata/ from its registry packages."
         ) from None
+    except OSError as exc:
+        raise UsageError(
+            f"The geodata file {path} cannot be read ({os.strerror(exc.errno or 0)})."
+        ) from None
+    except ValueError as exc:
+        raise GeodataError(_damaged(path, f"it is not valid JSON: {exc}")) from None
+    try:
+        yield raw
+    except (KeyError, TypeError, IndexError, ValueError, AttributeError) as exc:
+        raise GeodataError(_damaged(path, f"{type(exc).__name__}: {exc}")) from None
+
+
+def _damaged(path: Path, why: str) -> str:
+    return (
+        f"The geodata file {path} is damaged ({why}); run 'mapgen geodata refresh' "
+        "to rebuild it from its registry packages."
+    )

@@ -7,12 +7,14 @@ Every problem in every file is collected and raised together as one
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from mapgen.datafiles import UnreadableFileError, data_files, read_capped
 from mapgen.derive_fields import read_derivation, read_events
 from mapgen.errors import Mark, Problem, UsageError, ZoneDataError
 from mapgen.fields import (
@@ -34,7 +36,7 @@ from mapgen.model import (
     Figure,
     ZoneVersion,
 )
-from mapgen.yamlnodes import Reader, did_you_mean
+from mapgen.yamlnodes import MAX_BYTES, Reader, did_you_mean
 
 ZONE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -52,17 +54,38 @@ class _Draft:
 
 def load_atlas(zones_dir: Path, geodata: Geodata) -> Atlas:
     """Read every agreement file in ``zones_dir``; raise ZoneDataError on any problem."""
-    if not zones_dir.is_dir():
+    atlas, problems = read_atlas(zones_dir, geodata)
+    if problems:
+        raise ZoneDataError(problems)
+    return atlas
+
+
+def read_atlas(zones_dir: Path, geodata: Geodata) -> tuple[Atlas, list[Problem]]:
+    """Read every agreement file in ``zones_dir``: the atlas of everything that
+    read cleanly, and every problem found (so that later checks can run on what
+    loaded and all problems are reported at once)."""
+    if not zones_dir.exists():
         raise UsageError(f"The zones directory {zones_dir} does not exist.")
-    files = sorted(p for p in zones_dir.glob("*.yaml") if not p.name.startswith("_"))
+    if not zones_dir.is_dir():
+        raise UsageError(
+            f"{zones_dir} is not a folder; give the folder that holds the zone files."
+        )
+    try:
+        files = data_files(zones_dir)
+    except OSError as exc:
+        raise UsageError(
+            f"The zones directory {zones_dir} cannot be listed ({os.strerror(exc.errno or 0)})."
+        ) from None
     if not files:
-        raise UsageError(f"The zones directory {zones_dir} holds no *.yaml files.")
+        raise UsageError(
+            f"The zones directory {zones_dir} holds no *.yaml or *.yml files."
+        )
     problems: list[Problem] = []
     parsed: list[tuple[Agreement, list[_Draft]]] = []
     references: list[tuple[str, Mark]] = []
     declared: list[str] = []
     for path in files:
-        reader = Reader(_display(path))
+        reader = Reader(display_path(path))
         result = _read_agreement(reader, path, geodata)
         problems.extend(reader.problems)
         if result is not None:
@@ -72,8 +95,7 @@ def load_atlas(zones_dir: Path, geodata: Geodata) -> Atlas:
     versions = _link_versions(parsed, problems)
     agreements_read = [a for a, _ in parsed]
     _check_feature_ids(agreements_read, versions, references, set(declared), problems)
-    if problems:
-        raise ZoneDataError(problems)
+    _check_post_numbers(agreements_read, problems)
     by_slug: dict[str, list[ZoneVersion]] = {}
     for v in versions:
         by_slug.setdefault(v.agreement.slug, []).append(v)
@@ -83,7 +105,7 @@ def load_atlas(zones_dir: Path, geodata: Geodata) -> Atlas:
             key=lambda a: (a.date, a.slug),
         )
     )
-    return Atlas(
+    atlas = Atlas(
         agreements=agreements,
         versions=tuple(versions),
         posts=tuple(
@@ -92,6 +114,23 @@ def load_atlas(zones_dir: Path, geodata: Geodata) -> Atlas:
         routes=tuple(r for a in agreements for r in a.routes),
         obligations=tuple(o for a in agreements for o in a.obligations),
     )
+    return atlas, problems
+
+
+def _check_post_numbers(agreements: list[Agreement], problems: list[Problem]) -> None:
+    """Observation posts are numbered in order of establishment, once each."""
+    seen: dict[int, Mark] = {}
+    for a in sorted(agreements, key=lambda a: (a.date, a.slug)):
+        for post in a.posts:
+            if post.number in seen:
+                problems.append(
+                    Problem(
+                        post.mark,
+                        f"post number {post.number} is already used at {seen[post.number]}; each observation post has its own number in order of establishment",
+                    )
+                )
+            else:
+                seen[post.number] = post.mark
 
 
 def _check_feature_ids(
@@ -148,7 +187,8 @@ def _ids_in(node: Node | None) -> list[str]:
     return out
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """A path as problems name it: relative to the current folder where it can be."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
@@ -160,7 +200,12 @@ def _read_agreement(
 ) -> tuple[Agreement, list[_Draft], list[tuple[str, Mark]], list[str]] | None:
     """The agreement, its zone entries, the ids its obligations refer to, and
     the zone and route ids it declares."""
-    root = r.parse(path.read_bytes())
+    try:
+        data = read_capped(path, MAX_BYTES)
+    except UnreadableFileError as exc:
+        r.error(Mark(r.path, 1, 1), str(exc))
+        return None
+    root = r.parse(data)
     if root is None:
         return None
     top = r.mapping(root, "an agreement file", **KEYS["agreement"])
@@ -502,10 +547,14 @@ def _link_versions(
                         if last.valid_to is None
                         else f"runs to {last.valid_to}"
                     )
+                    if last.valid_from >= version.valid_from:
+                        advice = "two versions of one zone cannot start on the same day; give this version a later 'valid_from', or merge the two versions into one"
+                    else:
+                        advice = f"set that version's 'valid_to' to {version.valid_from} with 'fate: superseded'"
                     problems.append(
                         Problem(
                             d.mark,
-                            f"this version of '{d.zone_id}' starts {version.valid_from}, but the version at {last.mark} {ends}; set that version's 'valid_to' to {version.valid_from} with 'fate: superseded'",
+                            f"this version of '{d.zone_id}' starts {version.valid_from}, but the version at {last.mark} {ends}; {advice}",
                         )
                     )
                     continue
@@ -524,6 +573,8 @@ def _link_versions(
                     f"'from: {base_id}' names no zone{did_you_mean(base_id, first)}; known zones: {known}",
                 )
             )
+        elif base_id not in history:
+            continue  # its base zone's problems are reported where they are
         elif history[base_id][0].derived is not None:
             problems.append(
                 Problem(

@@ -303,6 +303,9 @@ def _part(part: Part, geodata: Geodata, problems: list[Problem]) -> BaseGeometry
         pieces.append(to_degrees(merged.convex_hull if len(metric) > 1 else merged))
     if part.outline:
         ring = Polygon(part.outline)
+        if shapely.make_valid(ring).area == 0:
+            problems.append(_no_area(part))
+            return None
         if not ring.is_valid:
             problems.append(
                 Problem(
@@ -318,6 +321,9 @@ def _part(part: Part, geodata: Geodata, problems: list[Problem]) -> BaseGeometry
             return None
         return geodata.governorates[part.governorate].geometry
     geom = shapely.union_all(pieces)
+    if geom.is_empty or area_km2(geom) < MIN_AREA_KM2:
+        problems.append(_no_area(part))
+        return None
     if part.governorate is not None:
         clipped = geom.intersection(geodata.governorates[part.governorate].geometry)
         if clipped.is_empty or area_km2(clipped) < MIN_AREA_KM2:
@@ -331,6 +337,20 @@ def _part(part: Part, geodata: Geodata, problems: list[Problem]) -> BaseGeometry
             return None
         return clipped
     return geom
+
+
+def _no_area(part: Part) -> Problem:
+    if part.towns and part.buffer_km <= 0:
+        why = "its towns are widened by 0 km ('buffer_km: 0')"
+    elif part.outline:
+        why = "the points of its outline lie on one line or enclose no ground"
+    else:
+        why = "what it names encloses no ground"
+    return Problem(
+        part.mark,
+        f"this part has no area: {why}; give an outline around an area, "
+        "or a 'buffer_km' above 0",
+    )
 
 
 def polygons_only(geom: BaseGeometry) -> BaseGeometry:

@@ -5,15 +5,16 @@ A failed or interrupted build leaves the previous output/ exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import multiprocessing as mp
 import os
 import shutil
 import signal
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 from types import FrameType
@@ -24,9 +25,18 @@ from rjsmin import jsmin
 from mapgen import export, render, render_compare
 from mapgen.diff import Differ
 from mapgen.encode import page_details
+from mapgen.errors import ZoneDataError
 from mapgen.geodata import Geodata
-from mapgen.load import load_atlas
+from mapgen.load import read_atlas
 from mapgen.model import Atlas
+from mapgen.outdir import (
+    building_dir,
+    check_out,
+    locked,
+    remove_stale,
+    swap_in,
+    write_stamp,
+)
 from mapgen.resolve import Resolved, resolve_atlas
 from mapgen.stats import Coverage, coverage
 from mapgen.stats import to_csv as stats_csv
@@ -40,8 +50,31 @@ def leaflet_dir() -> Path:
 
 
 def load_and_resolve(zones_dir: Path, geodata: Geodata) -> tuple[Atlas, Resolved]:
-    atlas = load_atlas(zones_dir, geodata)
-    return atlas, resolve_atlas(atlas, geodata)
+    """Read and check the zone files, then draw every zone version; raise one
+    ZoneDataError with every problem of both steps, so that a geometry problem
+    in one file is reported alongside a key problem in another."""
+    atlas, problems = read_atlas(zones_dir, geodata)
+    # Files with problems of their own are drawn once those are mended: their
+    # half-read values would only echo the same mistakes as geometry problems.
+    faulty = {p.mark.path for p in problems}
+    try:
+        resolved = resolve_atlas(_without_files(atlas, faulty), geodata)
+    except ZoneDataError as exc:
+        problems = [*problems, *exc.problems]
+    if problems:
+        raise ZoneDataError(problems)
+    return atlas, resolved
+
+
+def _without_files(atlas: Atlas, paths: set[str]) -> Atlas:
+    if not paths:
+        return atlas
+    return replace(
+        atlas,
+        versions=tuple(v for v in atlas.versions if v.mark.path not in paths),
+        posts=tuple(p for p in atlas.posts if p.mark.path not in paths),
+        routes=tuple(r for r in atlas.routes if r.mark.path not in paths),
+    )
 
 
 # Difference scripts by everything they are made from, kept for the life of
@@ -201,23 +234,40 @@ def _signals_raise() -> Iterator[None]:
 
 
 def build(zones_dir: Path, out: Path, geodata: Geodata) -> dict[str, int]:
-    """Validate, resolve and write the site; swap it in only when complete."""
+    """Validate, resolve and write the site; swap it in only when complete.
+
+    ``out`` must be new, empty, or a site mapgen built (see
+    :func:`mapgen.outdir.check_out`); nothing is created when the data is bad.
+    """
+    protected = {"zones folder": zones_dir, "geodata folder": geodata.directory}
+    check_out(out, protected=protected)
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
     with _signals_raise():
         atlas, resolved = load_and_resolve(zones_dir, geodata)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-        tmp.chmod(0o755)  # mkdtemp makes it private; the site is for everyone
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        made = _make_parents(out.parent)
         try:
-            written = write_site(atlas, resolved, geodata, tmp)
-            if out.exists():
-                out.rename(old)
-            tmp.rename(out)
+            with locked(out.parent):
+                # Checked again under the lock: another build may have run.
+                check_out(out, protected=protected)
+                remove_stale(out)
+                tmp = building_dir(out)
+                try:
+                    written = write_site(atlas, resolved, geodata, tmp)
+                    write_stamp(tmp, list(written))
+                    swap_in(tmp, out)
+                except BaseException:
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    raise
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            if old.exists() and not out.exists():
-                old.rename(out)
+            for folder in reversed(made):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
             raise
-        shutil.rmtree(old, ignore_errors=True)
     return written
+
+
+def _make_parents(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; the ones created, top first."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()][::-1]
+    folder.mkdir(parents=True, exist_ok=True)
+    return missing

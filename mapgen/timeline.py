@@ -8,6 +8,7 @@ their states, and a state pair's difference can be computed once at build time.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from mapgen.errors import UsageError
@@ -64,8 +65,14 @@ def diff_pairs(atlas_states: list[State]) -> list[tuple[State, State]]:
     return list(zip(atlas_states, atlas_states[1:], strict=False))
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def parse_date(text: str) -> dt.date:
+    """A date written exactly YYYY-MM-DD (not 20171001, not 2017-W40-1)."""
     try:
+        if not _ISO_DAY.match(text):
+            raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"'{text}' is not a date written YYYY-MM-DD.") from None

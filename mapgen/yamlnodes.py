@@ -8,6 +8,7 @@ turned into ``False`` or 83.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import re
@@ -21,8 +22,15 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from mapgen.errors import Mark, Problem
 
 MAX_BYTES = 256 * 1024
+# Zone files nest a few levels deep; far deeper nesting is an attack on the
+# parser (libyaml's composer recurses and can exhaust the C stack).
+MAX_DEPTH = 64
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NULLS = ("null", "~", "")
+# Dates in the data are about the Syrian war: from its start to today.
+FIRST_DAY = dt.date(2011, 3, 15)
+# Editors break lines at LF, CRLF and a lone CR, never at U+2028 or U+0085.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class _Refused(yaml.MarkedYAMLError):
@@ -34,8 +42,10 @@ _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _compose(text: str) -> Node | None:
-    """Refuse anchors and aliases from the event stream, before anything is
-    composed, so that no alias is ever expanded; then compose the nodes."""
+    """Refuse anchors, aliases and deep nesting from the event stream, before
+    anything is composed, so that no alias is ever expanded and the composer
+    never recurses deeply; then compose the nodes."""
+    depth = 0
     for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _Refused(
@@ -45,6 +55,18 @@ def _compose(text: str) -> Node | None:
                 ),
                 problem_mark=event.start_mark,  # type: ignore[arg-type]
             )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _Refused(
+                    problem=(
+                        f"lists and mappings are nested more than {MAX_DEPTH} levels "
+                        "deep here; zone files need only a few levels"
+                    ),
+                    problem_mark=event.start_mark,  # type: ignore[arg-type]
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
     node: Node | None = yaml.compose(text, Loader=_LOADER)
     return node
 
@@ -55,9 +77,17 @@ class Reader:
 
     path: str
     problems: list[Problem] = field(default_factory=list)
+    today: dt.date = field(default_factory=dt.date.today)
+    _line_starts: list[int] = field(default_factory=lambda: [0])
 
     def mark(self, node: Node) -> Mark:
-        return Mark(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+        return self.at(node.start_mark.index)
+
+    def at(self, index: int) -> Mark:
+        """The place of the character at ``index`` as an editor shows it:
+        lines split at LF, CRLF or CR, columns counted in characters."""
+        line = bisect.bisect_right(self._line_starts, index)
+        return Mark(self.path, line, index - self._line_starts[line - 1] + 1)
 
     def error(self, node: Node | Mark, message: str) -> None:
         mark = node if isinstance(node, Mark) else self.mark(node)
@@ -76,23 +106,20 @@ class Reader:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            text = data[: exc.start].decode("utf-8")
+            self._line_starts = _line_starts(text)
             self.error(
-                Mark(self.path, line, col),
+                self.at(len(text)),
                 f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as "
                 "UTF-8",
             )
             return None
+        self._line_starts = _line_starts(text)
         try:
             node = _compose(text)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            where = (
-                Mark(self.path, mark.line + 1, mark.column + 1)
-                if mark is not None
-                else Mark(self.path, 1, 1)
-            )
+            where = self.at(mark.index) if mark is not None else Mark(self.path, 1, 1)
             what = exc.problem or "invalid YAML"
             if exc.context and not isinstance(exc, _Refused):
                 what = f"{exc.context}, {what}"
@@ -101,10 +128,15 @@ class Reader:
             self.error(where, f"YAML syntax error: {what}")
             return None
         except yaml.reader.ReaderError as exc:
-            line = text.count("\n", 0, exc.position) + 1
-            col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+            # libyaml reports a byte offset into the UTF-8 text, PyYAML's own
+            # reader a character offset.
+            index = (
+                len(data[: exc.position].decode("utf-8", errors="ignore"))
+                if _LOADER is not yaml.SafeLoader
+                else exc.position
+            )
             self.error(
-                Mark(self.path, line, col),
+                self.at(index),
                 f"the character U+{exc.character:04X} is not allowed in a YAML file; "
                 "remove it (it is often left by copying from a PDF or a word processor)",
             )
@@ -213,10 +245,18 @@ class Reader:
             )
             return None
         try:
-            return dt.date.fromisoformat(raw)
+            day = dt.date.fromisoformat(raw)
         except ValueError:
             self.error(node, f"{what} '{raw}' is not a real calendar date")
             return None
+        if not FIRST_DAY <= day <= self.today:
+            self.error(
+                node,
+                f"{what} {day} is outside the Syrian war as the atlas covers it; "
+                f"expected a date from {FIRST_DAY} (the war's start) to today, {self.today}",
+            )
+            return None
+        return day
 
     def number(
         self,
@@ -259,6 +299,10 @@ class Reader:
             )
             return None
         return value
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
 
 
 def _plain(node: ScalarNode) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from mapgen.resolve import Resolved
 from mapgen.site import build, load_and_resolve
 
 ROOT = Path(__file__).resolve().parent.parent
+# The CLI of the interpreter running the tests: never a "mapgen" found on PATH.
+MAPGEN = [sys.executable, "-m", "mapgen"]
 AGREEMENT_DATES = [
     "2016-12-29",
     "2017-01-24",

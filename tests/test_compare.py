@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import AGREEMENT_DATES, ROOT, OfflinePage
+from conftest import AGREEMENT_DATES, MAPGEN, ROOT, OfflinePage
 
 from mapgen.model import Atlas
 from mapgen.resolve import Resolved
@@ -173,7 +173,7 @@ def test_dragging_the_divider_swaps_which_date_is_visible(
 
 def cli_totals(a: str, b: str) -> tuple[str, str]:
     out = subprocess.run(
-        ["mapgen", "diff", a, b, "--format", "csv"],
+        [*MAPGEN, "diff", a, b, "--format", "csv"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -235,7 +235,7 @@ def test_diff_cli_rejects_bad_dates_with_one_line_and_status_2(
     args: list[str], message: str
 ) -> None:
     done = subprocess.run(
-        ["mapgen", "diff", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        [*MAPGEN, "diff", *args], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert done.returncode == 2
     assert done.stderr == f"mapgen: {message}\n"
@@ -243,7 +243,7 @@ def test_diff_cli_rejects_bad_dates_with_one_line_and_status_2(
 
 def test_diff_cli_formats(tmp_path: Path) -> None:
     table = subprocess.run(
-        ["mapgen", "diff", "2017-09-15", "2018-09-17"],
+        [*MAPGEN, "diff", "2017-09-15", "2018-09-17"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -256,7 +256,7 @@ def test_diff_cli_formats(tmp_path: Path) -> None:
     out = tmp_path / "d.geojson"
     subprocess.run(
         [
-            "mapgen",
+            *MAPGEN,
             "diff",
             "2017-09-15",
             "2018-09-17",

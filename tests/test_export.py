@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import shapely
-from conftest import ROOT
+from conftest import MAPGEN, ROOT
 from shapely.geometry import shape
 
 REQUIRED = {
@@ -82,7 +82,7 @@ def test_all_versions_file_carries_dates(site: Path) -> None:
 def test_export_cli_any_date_to_file_and_stdout(tmp_path: Path) -> None:
     out = tmp_path / "zones.geojson"
     done = subprocess.run(
-        ["mapgen", "export", "--date", "2017-10-01", "-o", str(out)],
+        [*MAPGEN, "export", "--date", "2017-10-01", "-o", str(out)],
         cwd=ROOT,
         capture_output=True,
         check=False,
@@ -101,7 +101,7 @@ def test_export_cli_any_date_to_file_and_stdout(tmp_path: Path) -> None:
         "south-west",
     ]
     piped = subprocess.run(
-        ["mapgen", "export", "--date", "2017-10-01"],
+        [*MAPGEN, "export", "--date", "2017-10-01"],
         cwd=ROOT,
         capture_output=True,
         check=True,
@@ -111,7 +111,7 @@ def test_export_cli_any_date_to_file_and_stdout(tmp_path: Path) -> None:
 
 def test_export_cli_rejects_a_bad_date() -> None:
     done = subprocess.run(
-        ["mapgen", "export", "--date", "2017-13-01"],
+        [*MAPGEN, "export", "--date", "2017-13-01"],
         cwd=ROOT,
         capture_output=True,
         text=True,

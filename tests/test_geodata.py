@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import shapely
+from conftest import MAPGEN
 
 from mapgen.geodata import DEFAULT_DIR, Geodata, normalise
 from mapgen.resolve import area_km2
@@ -63,7 +64,7 @@ def test_provenance_names_packages_and_checksums() -> None:
 )
 def test_refresh_rebuilds_geodata_byte_for_byte(tmp_path: Path) -> None:
     done = subprocess.run(
-        ["mapgen", "geodata", "refresh", "--out", str(tmp_path)],
+        [*MAPGEN, "geodata", "refresh", "--out", str(tmp_path)],
         capture_output=True,
         text=True,
         check=False,

@@ -5,7 +5,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import AGREEMENT_DATES, ROOT, ZONES, tree_digest
+from conftest import AGREEMENT_DATES, MAPGEN, ROOT, ZONES, tree_digest
 from zonefiles import write
 
 
@@ -39,7 +39,7 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
     shutil.copytree(ZONES, zones)
     out = tmp_path / "output"
     ok = subprocess.run(
-        ["mapgen", "build", "--zones", str(zones), "--out", str(out)],
+        [*MAPGEN, "build", "--zones", str(zones), "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -54,7 +54,7 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
     )
     write(zones, bad, "2017-07-22-eastern-ghouta.yaml")
     failed = subprocess.run(
-        ["mapgen", "build", "--zones", str(zones), "--out", str(out)],
+        [*MAPGEN, "build", "--zones", str(zones), "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,

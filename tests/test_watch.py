@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import ROOT, ZONES, tree_digest
+from conftest import MAPGEN, ROOT, ZONES, tree_digest
 
 from mapgen.geodata import DEFAULT_DIR, Geodata
 from mapgen.site import build
@@ -31,7 +31,7 @@ def test_a_warm_rebuild_after_an_edit_equals_a_cold_build(tmp_path: Path) -> Non
     build(zones, tmp_path / "warm", geodata)
     after = tree_digest(tmp_path / "warm")
     cold = subprocess.run(
-        ["mapgen", "build", "--zones", str(zones), "--out", str(tmp_path / "cold")],
+        [*MAPGEN, "build", "--zones", str(zones), "--out", str(tmp_path / "cold")],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -49,7 +49,7 @@ def test_watch_rebuilds_on_an_edit_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     shutil.copytree(ZONES, zones)
     out = tmp_path / "output"
     proc = subprocess.Popen(
-        ["mapgen", "watch", "--zones", str(zones), "--out", str(out)],
+        [*MAPGEN, "watch", "--zones", str(zones), "--out", str(out)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -47,10 +47,16 @@
     document.body.appendChild(svg);
   }
 
+  // Text is put in its own <bdi>, so that right-to-left or direction-changing
+  // characters in the data cannot reorder the text around it.
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k];
+      if (k === "text") {
+        var isolated = document.createElement("bdi");
+        isolated.textContent = attrs[k];
+        node.appendChild(isolated);
+      }
       else if (k === "className") node.className = attrs[k];
       else node.setAttribute(k, attrs[k]);
     });
@@ -80,7 +86,7 @@
   function describe(p) {
     var rows = [["Kind", p.kind]];
     if (p.kind === "observation-post") {
-      rows.push(["Number", "#" + p.number + " of 12 (order of establishment)"]);
+      rows.push(["Number", "#" + p.number + (p.posts_total ? " of " + p.posts_total : "") + " (order of establishment)"]);
       rows.push(["Established", p.valid_from + " (reported: " + p.established_as_reported + ")"]);
     } else {
       rows.push(["In force", p.valid_from + " \u2192 " + (p.valid_to ? p.valid_to + " (first day no longer in force)" : "open")]);
@@ -118,7 +124,7 @@
     if (p.population && p.population.length) {
       box.appendChild(el("h4", { text: "Reported figures" }));
       box.appendChild(listOf(p.population, function (f) {
-        var li = el("span", { text: f.value.toLocaleString("en") + " " + f.of + " \u2014 " });
+        var li = el("span", { text: f.value.toLocaleString("en") + " " + f.of + (f.note ? " (" + f.note + ")" : "") + " \u2014 " });
         f.sources.forEach(function (s, i) { if (i) li.appendChild(document.createTextNode("; ")); li.appendChild(sourceNode(s)); });
         return li;
       }));

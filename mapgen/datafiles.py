@@ -1,0 +1,111 @@
+"""Find and read the zone files in a folder, safely.
+
+Only regular files are read, and never more than the size cap: a link to
+``/dev/zero``, a FIFO or a folder named ``x.yaml`` is reported as a problem of
+its own, not read. Hidden files and editors' leftovers (``.#x.yaml`` lock
+links, ``x.yaml~`` backups, ``#x.yaml#`` autosaves) are not zone files.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+SUFFIXES = (".yaml", ".yml")
+
+
+class UnreadableFileError(Exception):
+    """A data file that cannot be read; the message is a full sentence."""
+
+
+def is_data_file_name(name: str) -> bool:
+    """Whether a file name is one of a zone folder's data files."""
+    if name.startswith((".", "_", "#", "~")) or name.endswith(("~", "#")):
+        return False
+    return name.lower().endswith(SUFFIXES)
+
+
+def data_files(directory: Path) -> list[Path]:
+    """The data file names in ``directory``, sorted; whatever they point at."""
+    return sorted(
+        directory / name for name in os.listdir(directory) if is_data_file_name(name)
+    )
+
+
+def read_capped(path: Path, cap: int) -> bytes:
+    """The file's bytes, at most ``cap``; raise UnreadableFileError for anything that
+    is not a regular file of at most ``cap`` bytes that can be read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise UnreadableFileError(
+                f"this is a link to {os.readlink(path)}, which does not exist; "
+                "remove the link or the file it should point to"
+            ) from None
+        raise UnreadableFileError(
+            "this file disappeared while it was being read"
+        ) from None
+    except IsADirectoryError:
+        raise UnreadableFileError(
+            "this is a folder, not a zone file; rename it so that its name does not "
+            "end in .yaml or .yml"
+        ) from None
+    except OSError as exc:
+        raise UnreadableFileError(_cannot_read(exc)) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise UnreadableFileError(
+                "this is a folder, not a zone file; rename it so that its name does "
+                "not end in .yaml or .yml"
+            )
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFileError(
+                f"this is {_kind(info.st_mode)}, not a regular file; zone files must be "
+                "plain text files"
+            )
+        if info.st_size > cap:
+            raise UnreadableFileError(_too_big(info.st_size, cap))
+        chunks: list[bytes] = []
+        size = 0
+        while size <= cap:
+            chunk = os.read(fd, cap + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > cap:
+            raise UnreadableFileError(_too_big(size, cap, grew=True))
+        return b"".join(chunks)
+    except OSError as exc:
+        raise UnreadableFileError(_cannot_read(exc)) from None
+    finally:
+        os.close(fd)
+
+
+def _too_big(size: int, cap: int, *, grew: bool = False) -> str:
+    what = "grew past" if grew else f"is {size:,} bytes; zone files may be at most"
+    return f"the file {what} {cap:,} bytes (split the agreement or shorten its notes)"
+
+
+def _cannot_read(exc: OSError) -> str:
+    reason = os.strerror(exc.errno) if exc.errno else str(exc)
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"this file cannot be read ({reason}); give yourself read permission, "
+            "e.g. chmod u+r"
+        )
+    return f"this file cannot be read ({reason})"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
