@@ -1,20 +1,32 @@
-"""Benchmark the atlas against the obvious alternative and the geometry floor.
+"""Benchmark the atlas against the obvious alternative and against floors.
 
     python bench/run.py [--quick]
 
-Prints a table and writes bench/results.json. Measures, in one run on this
-machine: whole-site build time (median of 5) against an explore()+save() loop;
-each page's weight against the alternative's page and against the bytes of the
-coordinates it shows; render time in real Chromium with the network cut
-(median of 5); build time and peak memory for 10, 100 and 1,000 synthetic
-agreements; and the edit loop of 'mapgen watch'. --quick does fewer runs and
-skips 1,000 agreements (for a smoke test)."""
+Prints the figures as Markdown tables (the README's Performance section is
+pasted from them) and writes bench/results.json. Everything is measured in one
+run on this machine:
+
+- whole-site build time, cold (a fresh process each time, imports included)
+  and warm (in process, imports done), against bench/alternative.py, which
+  calls GeoDataFrame.explore() + save() once per date on the same simplified
+  shapes; what each side writes is counted;
+- each date page's weight against the alternative's page and against the bytes
+  of the coordinates it shows (the geometry floor);
+- in real Chromium with the network cut: the time from navigation to the first
+  frame painted after every in-force zone is in the map, against a floor page
+  measured in the same run (Leaflet alone drawing one polygon from disk);
+- build time and peak memory for 10, 100 and 1,000 synthetic agreements;
+- the edit loop of 'mapgen watch' at its default polling interval.
+
+Figures are medians of 5 runs, 9 for page loads (2 with --quick, which also
+skips 1,000 agreements: a smoke test)."""
 
 from __future__ import annotations
 
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import statistics
@@ -22,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,15 +47,16 @@ from synthetic import generate  # noqa: E402
 from mapgen.encode import decode_line  # noqa: E402
 
 ZONES = ROOT / "zones"
-TARGETS = {
+TARGETS: dict[str, float] = {
     "build_ratio": 0.5,
     "page_vs_alternative": 0.35,
     "page_vs_floor": 1.5,
-    "render_ms": 150,
+    "render_vs_floor_page": 1.3,
     "scale_1000_over_100": 12,
     "scale_memory_mib": 1024,
     "edit_loop_s": 0.5,
 }
+CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -54,14 +68,41 @@ CHROMIUM_ARGS = [
 ]
 
 
+def child_env(work: Path) -> dict[str, str]:
+    """The environment of every process the benchmark starts: bytecode cached
+    (in the work directory), as in any normal install, even where the machine
+    sets PYTHONDONTWRITEBYTECODE."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    return env
+
+
 def timed(cmd: list[str], **kw: Any) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True, **kw)
     return time.perf_counter() - start
 
 
-def median_of(n: int, fn: Any) -> float:
+def median_of(n: int, fn: Callable[[], float]) -> float:
     return statistics.median(fn() for _ in range(n))
+
+
+def paired(
+    n: int, a: Callable[[], float], b: Callable[[], float]
+) -> tuple[float, float]:
+    """Medians of n runs of a and of b, taken in turns so that drift in the
+    machine's speed hits both sides alike."""
+    runs = [(a(), b()) for _ in range(n)]
+    return (
+        statistics.median(x for x, _ in runs),
+        statistics.median(y for _, y in runs),
+    )
+
+
+def tree_size(path: Path) -> tuple[int, int]:
+    """Files and bytes under a directory."""
+    files = [p for p in path.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
 
 
 # -- build -----------------------------------------------------------------------
@@ -71,22 +112,21 @@ def bench_build(work: Path, runs: int) -> dict[str, Any]:
     site = work / "site"
     alt = work / "alt"
     mapgen = [sys.executable, "-m", "mapgen"]
-    ours_cold = median_of(
-        runs, lambda: timed([*mapgen, "build", "--out", str(site)], cwd=ROOT)
-    )
-    alt_cold = median_of(
-        runs,
-        lambda: timed(
-            [
-                sys.executable,
-                str(ROOT / "bench" / "alternative.py"),
-                str(site),
-                str(alt),
-            ],
-            cwd=ROOT,
-        ),
-    )
-    # In-process, imports done, as a long-running tool would see it.
+    alternative = [sys.executable, str(ROOT / "bench" / "alternative.py")]
+    env = child_env(work)
+
+    def ours() -> float:
+        return timed([*mapgen, "build", "--out", str(site)], cwd=ROOT, env=env)
+
+    def theirs() -> float:
+        return timed([*alternative, str(site), str(alt)], cwd=ROOT, env=env)
+
+    # Cold: a fresh interpreter each time, imports and all, as a person runs it.
+    # One run of each first fills the bytecode cache and is not counted.
+    ours()
+    theirs()
+    ours_cold, alt_cold = paired(runs, ours, theirs)
+    # Warm: in this process, imports done, as a long-running tool would see it.
     from alternative import run as alt_run
 
     from mapgen import resolve
@@ -97,6 +137,7 @@ def bench_build(work: Path, runs: int) -> dict[str, Any]:
     alt_run(site, alt)
 
     def ours_fresh() -> float:
+        # Empty the content-addressed caches that 'mapgen watch' keeps.
         resolve._SHAPES.clear()
         site_mod._DIFF_SCRIPTS.clear()
         start = time.perf_counter()
@@ -114,15 +155,21 @@ def bench_build(work: Path, runs: int) -> dict[str, Any]:
         return time.perf_counter() - start
 
     ours_fresh()
+    ours_warm, alt_in_process = paired(runs, ours_fresh, alt_warm)
+    files, size = tree_size(site)
+    alt_files, alt_size = tree_size(alt)
     return {
         "ours_cold_s": ours_cold,
         "alternative_cold_s": alt_cold,
         "ratio_cold": ours_cold / alt_cold,
-        "ours_in_process_s": median_of(runs, ours_fresh),
-        "ours_in_process_cached_s": median_of(runs, ours_cached),
-        "alternative_in_process_s": median_of(runs, alt_warm),
-        "files": sum(1 for p in site.rglob("*") if p.is_file()),
-        "bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
+        "ours_warm_s": ours_warm,
+        "alternative_warm_s": alt_in_process,
+        "ratio_warm": ours_warm / alt_in_process,
+        "ours_warm_cached_s": median_of(runs, ours_cached),
+        "files": files,
+        "bytes": size,
+        "alternative_files": alt_files,
+        "alternative_bytes": alt_size,
     }
 
 
@@ -160,11 +207,84 @@ def _script_json(path: Path, prefix: str) -> Any:
     return json.loads(body)
 
 
+def page_data(page: Path) -> dict[str, Any]:
+    found = re.search(
+        r'<script type="application/json" id="atlas-data">(.*?)</script>',
+        page.read_text(),
+        re.S,
+    )
+    if found is None:
+        raise ValueError(f"{page} has no atlas-data script")
+    data: dict[str, Any] = json.loads(found.group(1))
+    return data
+
+
+def _vertices(geom: dict[str, Any]) -> int:
+    def count(coords: Any) -> int:
+        if coords and isinstance(coords[0], (int, float)):
+            return 1
+        return sum(count(c) for c in coords)
+
+    return count(_geometry_coords(geom))
+
+
+def check_alternative(site: Path) -> dict[str, int]:
+    """Fail unless the alternative draws the very shapes the pages draw: the
+    same tolerances as mapgen.render and the same vertices, layer by layer."""
+    import alternative
+    import shapely
+
+    from mapgen import render
+
+    for name in (
+        "PAGE_ZONE_TOLERANCE_DEG",
+        "DISPLAY_TOLERANCE_DEG",
+        "NEIGHBOUR_TOLERANCE_DEG",
+    ):
+        if getattr(alternative, name) != getattr(render, name):
+            raise AssertionError(f"bench/alternative.py's {name} is not mapgen's")
+    zones, base = alternative.shapes(site)
+    ours = _script_json(site / "data" / "base.js", "window.ATLAS_BASE=")
+
+    def theirs(frame: Any) -> int:
+        return int(shapely.get_num_coordinates(frame.geometry.values).sum())
+
+    counts = {
+        "governorates": (
+            sum(_vertices(f["geometry"]) for f in ours["governorates"]["features"]),
+            theirs(base[base["kind"] != "neighbour"]),
+        ),
+        "neighbours": (
+            sum(_vertices(f["geometry"]) for f in ours["neighbours"]["features"]),
+            theirs(base[base["kind"] == "neighbour"]),
+        ),
+    }
+    for page in sorted((site / "maps").glob("*.html")):
+        day = page.stem
+        shown = zones[
+            (zones["valid_from"] <= day)
+            & (zones["valid_to"].isna() | (zones["valid_to"] > day))
+        ]
+        counts[page.stem] = (
+            sum(_vertices(f["geometry"]) for f in page_data(page)["zones"]["features"]),
+            theirs(shown),
+        )
+    for name, (a, b) in counts.items():
+        if a != b:
+            raise AssertionError(
+                f"{name}: the page has {a} vertices, the alternative {b}"
+            )
+    return {name: a for name, (a, _) in counts.items()}
+
+
 def bench_weight(site: Path, alt: Path) -> dict[str, Any]:
     base = _script_json(site / "data" / "base.js", "window.ATLAS_BASE=")
     everything = _script_json(site / "data" / "all.js", "window.ATLAS_ALL=")
     base_fc = [base["governorates"], base["neighbours"]]
-    size = lambda rel: (site / rel).stat().st_size  # noqa: E731
+
+    def size(rel: str) -> int:
+        return (site / rel).stat().st_size
+
     shared = {
         "data/base.js": size("data/base.js"),
         "assets/atlas.js": size("assets/atlas.js"),
@@ -172,16 +292,8 @@ def bench_weight(site: Path, alt: Path) -> dict[str, Any]:
     }
     pages = {}
     for page in sorted((site / "maps").glob("*.html")):
-        html = page.read_text()
-        data = json.loads(
-            re.search(
-                r'<script type="application/json" id="atlas-data">(.*?)</script>',
-                html,
-                re.S,
-            ).group(1)
-        )  # type: ignore[union-attr]
         ours = page.stat().st_size + sum(shared.values())
-        floor = floor_of(base_fc + [data["zones"]])
+        floor = floor_of([*base_fc, page_data(page)["zones"]])
         alt_bytes = (alt / page.name).stat().st_size
         pages[f"maps/{page.name}"] = {
             "bytes": ours,
@@ -214,7 +326,7 @@ def bench_weight(site: Path, alt: Path) -> dict[str, Any]:
             + sum(shared.values())
             + sum(size(e) for e in extra)
         )
-        fcs = base_fc + [everything["features"]]
+        fcs = [*base_fc, everything["features"]]
         if name == "compare.html":
             fcs.append(
                 _script_json(
@@ -230,49 +342,189 @@ def bench_weight(site: Path, alt: Path) -> dict[str, Any]:
             "vs_floor": ours / floor,
         }
     leaflet = size("lib/leaflet/leaflet.js") + size("lib/leaflet/leaflet.css")
-    return {"pages": pages, "shared": shared, "leaflet_bytes": leaflet}
+    return {
+        "pages": pages,
+        "shared": shared,
+        "leaflet_bytes": leaflet,
+        "same_vertices_as_alternative": check_alternative(site),
+    }
 
 
 # -- render ------------------------------------------------------------------------
 
+# Injected before any of the page's own scripts. Once the map holds as many zone
+# paths (Leaflet's SVG paths carry the atlas's class "zone": polygons, routes
+# and observation posts alike) as the date has in-force features, it waits for
+# the next frame and takes the time after that frame's paint (a message posted
+# from requestAnimationFrame is handled after the frame). The same code times
+# the floor page, whose one polygon also carries the class "zone".
+OBSERVER = """(() => {
+  const want = %d;
+  const b = window.__bench = { added: null, drawn: null };
+  const count = () => document.querySelectorAll("path.zone").length;
+  const obs = new MutationObserver(() => {
+    if (b.added !== null || count() < want) return;
+    b.added = performance.now();
+    obs.disconnect();
+    requestAnimationFrame(() => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => { b.drawn = performance.now(); };
+      ch.port2.postMessage(null);
+    });
+  });
+  obs.observe(document, { childList: true, subtree: true });
+})();"""
 
-def bench_render(site: Path, runs: int) -> dict[str, float]:
-    from playwright.sync_api import sync_playwright
+FLOOR_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>floor</title>
+<link rel="stylesheet" href="lib/leaflet/leaflet.css">
+<style>html, body, #map {{ margin: 0; height: 100%; }}</style></head>
+<body><div id="map"></div>
+<script src="lib/leaflet/leaflet.js"></script>
+<script>
+var polygon = {polygon};
+var layer = L.geoJSON(polygon, {{ style: {{ className: "zone" }} }});
+var map = L.map("map");
+map.fitBounds(layer.getBounds());
+layer.addTo(map);
+</script></body></html>
+"""
 
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    pages = [f"maps/{p.name}" for p in sorted((site / "maps").glob("*.html"))] + [
-        "timeline.html",
-        "compare.html",
-    ]
-    out: dict[str, float] = {}
+
+def in_force(props: dict[str, Any], day: str) -> bool:
+    return bool(
+        props["valid_from"] <= day
+        and (not props.get("valid_to") or day < props["valid_to"])
+    )
+
+
+def render_targets(site: Path) -> dict[str, tuple[str, int]]:
+    """Each page to open (with its URL fragment) and its number of in-force zone
+    features, from the GeoJSON the build wrote."""
+    targets: dict[str, tuple[str, int]] = {}
+    for page in sorted((site / "maps").glob("*.html")):
+        day = json.loads((site / "geojson" / f"{page.stem}.geojson").read_text())
+        targets[f"maps/{page.name}"] = (
+            (site / "maps" / page.name).resolve().as_uri(),
+            len(day["features"]),
+        )
+    every = json.loads((site / "geojson" / "zones.geojson").read_text())["features"]
+
+    def count(day: str) -> int:
+        return sum(1 for f in every if in_force(f["properties"], day))
+
+    # The timeline opens on the period's first day; compare opens on 2017-05-04
+    # against 2018-09-17 and draws each date in a pane of its own.
+    first = _script_json(site / "data" / "all.js", "window.ATLAS_ALL=")["period"][0]
+    a, b = "2017-05-04", "2018-09-17"
+    targets["timeline.html"] = (
+        (site / "timeline.html").resolve().as_uri() + f"#date={first}",
+        count(first),
+    )
+    targets["compare.html"] = (
+        (site / "compare.html").resolve().as_uri() + f"#a={a}&b={b}",
+        count(a) + count(b),
+    )
+    return targets
+
+
+def write_floor(site: Path, where: Path) -> Path:
+    """The floor page: Leaflet (a copy of the build's) drawing one polygon, the
+    first date page's zone, as plain GeoJSON at the page's simplification."""
+    shutil.copytree(site / "lib" / "leaflet", where / "lib" / "leaflet")
+    first = sorted((site / "maps").glob("*.html"))[0]
+    feature = next(
+        f
+        for f in page_data(first)["zones"]["features"]
+        if f["geometry"]["type"] == "Polygon"
+    )
+    polygon = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": _geometry_coords(feature["geometry"]),
+        },
+    }
+    path = where / "floor.html"
+    path.write_text(
+        FLOOR_PAGE.format(polygon=json.dumps(polygon, separators=(",", ":")))
+    )
+    return path
+
+
+def bench_render(site: Path, work: Path, runs: int) -> dict[str, Any]:
+    from playwright.sync_api import Browser, sync_playwright
+
+    floor_dir = work / "floor"
+    floor_dir.mkdir()
+    floor_url = write_floor(site, floor_dir).resolve().as_uri()
+    targets = render_targets(site)
+
+    def load(browser: Browser, url: str, want: int) -> dict[str, Any]:
+        # A fresh context each time, offline: only file: URLs load.
+        context = browser.new_context(
+            offline=True, viewport={"width": 1200, "height": 800}
+        )
+        page = context.new_page()
+        page.add_init_script(OBSERVER % want)
+        page.goto(url)
+        page.wait_for_function("window.__bench.drawn !== null", timeout=15000)
+        got: dict[str, Any] = page.evaluate(
+            """() => ({
+              drawn: window.__bench.drawn,
+              added: window.__bench.added,
+              dcl: performance.getEntriesByType("navigation")[0]
+                .domContentLoadedEventStart,
+              zones: document.querySelectorAll("path.zone").length,
+              ready: document.body.getAttribute("data-ready"),
+            })"""
+        )
+        context.close()
+        if got["zones"] != want:
+            raise AssertionError(f"{url}: {got['zones']} zone paths, wanted {want}")
+        return got
+
+    samples: dict[str, list[dict[str, Any]]] = {rel: [] for rel in targets}
+    floor: list[dict[str, Any]] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        for rel in pages:
-            times = []
-            for _ in range(runs + 1):  # the first run warms the browser's caches
-                page = browser.new_page(viewport={"width": 1200, "height": 800})
-                page.route(
-                    "**/*",
-                    lambda r: (
-                        r.continue_()
-                        if r.request.url.startswith("file:")
-                        else r.abort()
-                    ),
-                )
-                page.goto((site / rel).resolve().as_uri())
-                page.wait_for_function(
-                    "performance.getEntriesByName('atlas-ready').length > 0",
-                    timeout=15000,
-                )
-                times.append(
-                    page.evaluate(
-                        "performance.getEntriesByName('atlas-ready')[0].startTime"
-                    )
-                )
-                page.close()
-            out[rel] = statistics.median(times[1:])
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # The first round warms the browser and the OS caches and is dropped.
+        # Page and floor alternate, so drift in the machine's speed hits both.
+        for round_ in range(runs + 1):
+            for rel, (url, want) in targets.items():
+                f = load(browser, floor_url, 1)
+                p = load(browser, url, want)
+                if rel.startswith("maps/") and p["ready"] != str(want):
+                    raise AssertionError(f"{rel}: data-ready {p['ready']} != {want}")
+                if round_:
+                    floor.append(f)
+                    samples[rel].append(p)
         browser.close()
-    return out
+
+    def med(rows: list[dict[str, Any]], key: str) -> float:
+        return float(statistics.median(r[key] for r in rows))
+
+    floor_ms = med(floor, "drawn")
+    pages = {
+        rel: {
+            "zones": targets[rel][1],
+            "drawn_ms": med(rows, "drawn"),
+            "zones_added_ms": med(rows, "added"),
+            "dom_content_loaded_ms": med(rows, "dcl"),
+            "vs_floor_page": med(rows, "drawn") / floor_ms,
+        }
+        for rel, rows in samples.items()
+    }
+    return {
+        "floor_page": {
+            "drawn_ms": floor_ms,
+            "zones_added_ms": med(floor, "added"),
+            "dom_content_loaded_ms": med(floor, "dcl"),
+            "samples": len(floor),
+        },
+        "pages": pages,
+    }
 
 
 # -- scale ---------------------------------------------------------------------------
@@ -304,6 +556,7 @@ def bench_scale(work: Path, sizes: list[int]) -> dict[str, Any]:
                 str(work / f"out-{n}"),
             ],
             cwd=ROOT,
+            env=child_env(work),
             capture_output=True,
             text=True,
             check=True,
@@ -312,12 +565,11 @@ def bench_scale(work: Path, sizes: list[int]) -> dict[str, Any]:
         peak_kib, worker_kib = (
             int(x) for x in done.stderr.strip().splitlines()[-1].split()
         )
-        files = sum(1 for p in (work / f"out-{n}").rglob("*") if p.is_file())
         out[str(n)] = {
             "build_s": took,
             "peak_mib": peak_kib / 1024,
             "worker_peak_mib": worker_kib / 1024,
-            "files": files,
+            "files": tree_size(work / f"out-{n}")[0],
         }
     return out
 
@@ -325,10 +577,19 @@ def bench_scale(work: Path, sizes: list[int]) -> dict[str, Any]:
 # -- edit loop -----------------------------------------------------------------------
 
 
+def watch_interval() -> float:
+    """The default polling interval of 'mapgen watch'."""
+    from mapgen.cli import _parser
+
+    interval: float = _parser().parse_args(["watch"]).interval
+    return interval
+
+
 def bench_edit(work: Path, runs: int) -> dict[str, Any]:
     zones = work / "edit-zones"
     shutil.copytree(ZONES, zones)
     target = zones / "2017-07-22-eastern-ghouta.yaml"
+    # No --interval: the loop as people get it.
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -339,34 +600,49 @@ def bench_edit(work: Path, runs: int) -> dict[str, Any]:
             str(zones),
             "--out",
             str(work / "edit-out"),
-            "--interval",
-            "0.02",
         ],
         cwd=ROOT,
+        env=child_env(work),
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert proc.stdout is not None
+    stdout = proc.stdout
+    assert stdout is not None
 
-    def wait_built() -> None:
-        while not proc.stdout.readline().startswith("Built"):  # type: ignore[union-attr]
-            pass
+    def wait_built() -> float:
+        """Wait for the next rebuild; the rebuild's own time, as watch prints it."""
+        while True:
+            line = stdout.readline()
+            if not line:
+                raise RuntimeError("mapgen watch stopped")
+            if line.startswith("Built"):
+                took = re.search(r" in ([0-9.]+) s\.", line)
+                return float(took.group(1)) if took else float("nan")
 
-    wait_built()
-    times = []
-    for i in range(runs):
-        text = target.read_text()
-        old, new = (
-            ("buffer_km: 2.5", "buffer_km: 3.5")
-            if i % 2 == 0
-            else ("buffer_km: 3.5", "buffer_km: 2.5")
-        )
-        start = time.perf_counter()
-        target.write_text(text.replace(old, new, 1))
+    interval = watch_interval()
+    phase = random.Random(1)
+    times, rebuilds = [], []
+    try:
         wait_built()
-        times.append(time.perf_counter() - start)
-    proc.terminate()
-    proc.wait(timeout=30)
+        for i in range(runs):
+            # Every edit gives the zone a radius it has not had before, so that
+            # no rebuild can reuse a cached shape or difference of that zone.
+            text = target.read_text()
+            old, new = (
+                f"buffer_km: {2.5 + i / 10:.1f}",
+                f"buffer_km: {2.6 + i / 10:.1f}",
+            )
+            if old not in text:
+                raise RuntimeError(f"{target.name} has no '{old}' to edit")
+            # Let the watcher settle, then land the edit anywhere in its interval.
+            time.sleep(0.2 + phase.uniform(0, interval))
+            start = time.perf_counter()
+            target.write_text(text.replace(old, new, 1))
+            rebuilds.append(wait_built())
+            times.append(time.perf_counter() - start)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
     cli = timed(
         [
             sys.executable,
@@ -379,10 +655,13 @@ def bench_edit(work: Path, runs: int) -> dict[str, Any]:
             str(work / "edit-cli"),
         ],
         cwd=ROOT,
+        env=child_env(work),
     )
     return {
+        "interval_s": interval,
         "watch_median_s": statistics.median(times),
         "watch_runs_s": times,
+        "watch_rebuild_s": rebuilds,
         "cli_build_s": cli,
     }
 
@@ -390,13 +669,182 @@ def bench_edit(work: Path, runs: int) -> dict[str, Any]:
 # -- report --------------------------------------------------------------------------
 
 
-def mark(ok: bool) -> str:
-    return "meets" if ok else "MISSES"
+def verdict(ratio: float, target: float, unit: str = "×") -> str:
+    if ratio <= target:
+        return "met"
+    return f"**missed** ({ratio:.2f}{unit} > {target}{unit})"
+
+
+def report(results: dict[str, Any]) -> str:
+    m, b, w, r = (
+        results["machine"],
+        results["build"],
+        results["weight"],
+        results["render"],
+    )
+    scale, edit, n = results["scale"], results["edit"], results["runs"]
+    t = TARGETS
+    rows = [
+        (
+            "Whole-site build, cold: a fresh process each, imports included "
+            f"(median of {n['build']})",
+            f"{b['ours_cold_s']:.2f} s vs {b['alternative_cold_s']:.2f} s",
+            f"{b['ratio_cold']:.2f}×",
+            f"≤ {t['build_ratio']}×",
+            verdict(b["ratio_cold"], t["build_ratio"]),
+        ),
+        (
+            "Whole-site build, warm: in process, imports done, no cache "
+            f"(median of {n['build']})",
+            f"{b['ours_warm_s']:.2f} s vs {b['alternative_warm_s']:.2f} s "
+            f"(the atlas with `mapgen watch`'s caches full: "
+            f"{b['ours_warm_cached_s']:.2f} s)",
+            f"{b['ratio_warm']:.2f}×",
+            f"≤ {t['build_ratio']}×",
+            verdict(b["ratio_warm"], t["build_ratio"]),
+        ),
+        (
+            "What each build writes",
+            f"{b['files']} files, {b['bytes']:,} bytes vs "
+            f"{b['alternative_files']} pages, {b['alternative_bytes']:,} bytes",
+            "",
+            "",
+            "",
+        ),
+    ]
+    pages = w["pages"]
+    worst_alt = max(pages, key=lambda k: pages[k]["vs_alternative"])
+    worst_floor = max(pages, key=lambda k: pages[k]["vs_floor"])
+    rows += [
+        (
+            "Page weight vs the alternative's page, same simplified shapes "
+            "(worst page)",
+            f"{pages[worst_alt]['bytes']:,} vs {pages[worst_alt]['alternative']:,} "
+            f"bytes ({worst_alt})",
+            f"{pages[worst_alt]['vs_alternative']:.2f}×",
+            f"≤ {t['page_vs_alternative']}×",
+            verdict(pages[worst_alt]["vs_alternative"], t["page_vs_alternative"]),
+        ),
+        (
+            "Page weight vs the geometry floor (worst page)",
+            f"{pages[worst_floor]['bytes']:,} vs {pages[worst_floor]['floor']:,} "
+            f"bytes ({worst_floor})",
+            f"{pages[worst_floor]['vs_floor']:.2f}×",
+            f"≤ {t['page_vs_floor']}×",
+            verdict(pages[worst_floor]["vs_floor"], t["page_vs_floor"]),
+        ),
+    ]
+    rp = r["pages"]
+    dates = [k for k in rp if k.startswith("maps/")]
+    worst_r = max(rp, key=lambda k: rp[k]["vs_floor_page"])
+    med_r = statistics.median(p["drawn_ms"] for p in rp.values())
+    met_r = sum(p["vs_floor_page"] <= t["render_vs_floor_page"] for p in rp.values())
+    rows.append(
+        (
+            "Navigation → every in-force zone drawn, vs the floor page "
+            "(Leaflet drawing one polygon), Chromium offline (worst page; "
+            f"median of {n['render']} each)",
+            f"{rp[worst_r]['drawn_ms']:.0f} ms ({worst_r}) vs "
+            f"{r['floor_page']['drawn_ms']:.0f} ms; median page {med_r:.0f} ms",
+            f"{rp[worst_r]['vs_floor_page']:.2f}×",
+            f"≤ {t['render_vs_floor_page']}× (each page)",
+            verdict(rp[worst_r]["vs_floor_page"], t["render_vs_floor_page"])
+            + f"; {met_r} of {len(rp)} pages within",
+        )
+    )
+    if "1000" in scale:
+        ratio = scale["1000"]["build_s"] / scale["100"]["build_s"]
+        peak = max(s["peak_mib"] for s in scale.values())
+        workers = max(s["worker_peak_mib"] for s in scale.values())
+        rows += [
+            (
+                "Build, 1,000 vs 100 synthetic agreements",
+                f"{scale['1000']['build_s']:.1f} s vs {scale['100']['build_s']:.1f} s",
+                f"{ratio:.1f}×",
+                f"≤ {t['scale_1000_over_100']}×",
+                verdict(ratio, t["scale_1000_over_100"]),
+            ),
+            (
+                "Peak memory, 1,000 agreements",
+                f"{peak:.0f} MiB (+ workers ≤ {workers:.0f} MiB, shared copy-on-write)",
+                "",
+                f"< {t['scale_memory_mib']:.0f} MiB",
+                "met" if peak < t["scale_memory_mib"] else "**missed**",
+            ),
+        ]
+    rows.append(
+        (
+            "Edit loop: one zone file changed → site rebuilt (`mapgen watch` at "
+            f"its default {edit['interval_s']} s interval, median of "
+            f"{len(edit['watch_runs_s'])})",
+            f"{edit['watch_median_s']:.2f} s (runs "
+            + ", ".join(f"{x:.2f}" for x in edit["watch_runs_s"])
+            + "; the rebuilds alone, as watch prints them: "
+            + ", ".join(f"{x:.2f}" for x in edit["watch_rebuild_s"])
+            + f"; a fresh `mapgen build`: {edit['cli_build_s']:.2f} s)",
+            "",
+            f"≤ {t['edit_loop_s']} s",
+            verdict(edit["watch_median_s"], t["edit_loop_s"], " s"),
+        )
+    )
+    out = [
+        f"Machine: {m['cpus']} cores, Python {m['python']}, {m['platform']}",
+        "",
+        "| measure | figures | ratio | target | |",
+        "|---|---|---|---|---|",
+        *(f"| {' | '.join(row)} |" for row in rows),
+        "",
+        "| page | bytes loaded | alternative | geometry floor | vs alternative "
+        "| vs floor | zones | zones drawn | vs floor page |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, p in pages.items():
+        q = rp[name]
+        out.append(
+            f"| {name} | {p['bytes']:,} | {p['alternative']:,} | {p['floor']:,} "
+            f"| {p['vs_alternative']:.2f} | {p['vs_floor']:.2f} | {q['zones']} "
+            f"| {q['drawn_ms']:.0f} ms | {q['vs_floor_page']:.2f} |"
+        )
+    fp = r["floor_page"]
+    out += [
+        f"| floor page (Leaflet, one polygon) | | | | | | 1 "
+        f"| {fp['drawn_ms']:.0f} ms | 1.00 |",
+        "",
+        f"Leaflet 1.9.4 (third party, loaded by every page): "
+        f"{w['leaflet_bytes']:,} bytes.",
+        "",
+        "| from navigation to | floor page | date pages (median) |",
+        "|---|---:|---:|",
+        *(
+            f"| {label} | {fp[key]:.0f} ms "
+            f"| {statistics.median(rp[k][key] for k in dates):.0f} ms |"
+            for label, key in (
+                (
+                    "DOMContentLoaded (HTML parsed, scripts run)",
+                    "dom_content_loaded_ms",
+                ),
+                ("every zone path in the DOM", "zones_added_ms"),
+                ("the next frame painted", "drawn_ms"),
+            )
+        ),
+        "",
+    ]
+    for n, s in scale.items():
+        out.append(
+            f"Scale {n:>5} agreements: {s['build_s']:.2f} s, peak "
+            f"{s['peak_mib']:.0f} MiB (workers {s['worker_peak_mib']:.0f} MiB), "
+            f"{s['files']} files."
+        )
+    out.append(f"Benchmark took {results['took_s']:.0f} s.")
+    return "\n".join(out)
 
 
 def main() -> None:
     quick = "--quick" in sys.argv
     runs = 2 if quick else 5
+    # Page loads vary most from run to run here, so they get more runs.
+    render_runs = 2 if quick else 9
+    began = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
     try:
         results: dict[str, Any] = {
@@ -406,129 +854,20 @@ def main() -> None:
                 "platform": platform.platform(),
             },
             "targets": TARGETS,
+            "runs": {"build": runs, "render": render_runs, "edit": runs},
         }
-        results["build"] = build = bench_build(work, runs)
-        results["weight"] = weight = bench_weight(work / "site", work / "alt")
-        results["render_ms"] = render = bench_render(work / "site", runs)
-        results["scale"] = scale = bench_scale(
-            work, [10, 100] if quick else [10, 100, 1000]
-        )
-        results["edit"] = edit = bench_edit(work, runs)
+        results["build"] = bench_build(work, runs)
+        results["weight"] = bench_weight(work / "site", work / "alt")
+        results["render"] = bench_render(work / "site", work, render_runs)
+        results["scale"] = bench_scale(work, [10, 100] if quick else [10, 100, 1000])
+        results["edit"] = bench_edit(work, runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    results["took_s"] = time.perf_counter() - began
     (Path(__file__).parent / "results.json").write_text(
         json.dumps(results, indent=1) + "\n"
     )
-
-    rows = []
-    rows.append(
-        (
-            "Build, whole site (fresh process, median)",
-            f"{build['ours_cold_s']:.2f} s vs {build['alternative_cold_s']:.2f} s",
-            f"{build['ratio_cold']:.2f}x",
-            f"<= {TARGETS['build_ratio']}x",
-            mark(build["ratio_cold"] <= TARGETS["build_ratio"]),
-        )
-    )
-    rows.append(
-        (
-            "Build, in process, no cache",
-            f"{build['ours_in_process_s']:.2f} s vs {build['alternative_in_process_s']:.2f} s",
-            f"{build['ours_in_process_s'] / build['alternative_in_process_s']:.2f}x",
-            "(for reference)",
-            "",
-        )
-    )
-    rows.append(
-        (
-            "Build, in process, cached",
-            f"{build['ours_in_process_cached_s']:.2f} s",
-            "",
-            "(for reference)",
-            "",
-        )
-    )
-    worst_alt = max(p["vs_alternative"] for p in weight["pages"].values())
-    worst_floor = max(p["vs_floor"] for p in weight["pages"].values())
-    rows.append(
-        (
-            "Page weight vs alternative (worst page)",
-            "",
-            f"{worst_alt:.2f}x",
-            f"<= {TARGETS['page_vs_alternative']}x",
-            mark(worst_alt <= TARGETS["page_vs_alternative"]),
-        )
-    )
-    rows.append(
-        (
-            "Page weight vs geometry floor (worst page)",
-            "",
-            f"{worst_floor:.2f}x",
-            f"<= {TARGETS['page_vs_floor']}x",
-            mark(worst_floor <= TARGETS["page_vs_floor"]),
-        )
-    )
-    med = statistics.median(render.values())
-    rows.append(
-        (
-            "Render, median over pages",
-            f"{med:.0f} ms (max {max(render.values()):.0f} ms)",
-            "",
-            f"<= {TARGETS['render_ms']} ms",
-            mark(med <= TARGETS["render_ms"]),
-        )
-    )
-    if "1000" in scale:
-        ratio = scale["1000"]["build_s"] / scale["100"]["build_s"]
-        peak = max(s["peak_mib"] for s in scale.values())
-        rows.append(
-            (
-                "Scale: 1,000 vs 100 agreements",
-                f"{scale['1000']['build_s']:.1f} s vs {scale['100']['build_s']:.1f} s",
-                f"{ratio:.1f}x",
-                f"<= {TARGETS['scale_1000_over_100']}x",
-                mark(ratio <= TARGETS["scale_1000_over_100"]),
-            )
-        )
-        rows.append(
-            (
-                "Scale: peak memory",
-                f"{peak:.0f} MiB",
-                "",
-                f"< {TARGETS['scale_memory_mib']} MiB",
-                mark(peak < TARGETS["scale_memory_mib"]),
-            )
-        )
-    rows.append(
-        (
-            "Edit loop (mapgen watch, median)",
-            f"{edit['watch_median_s']:.2f} s (CLI rebuild {edit['cli_build_s']:.2f} s)",
-            "",
-            f"<= {TARGETS['edit_loop_s']} s",
-            mark(edit["watch_median_s"] <= TARGETS["edit_loop_s"]),
-        )
-    )
-    print(
-        f"Machine: {results['machine']['cpus']} cores, Python {results['machine']['python']}, {results['machine']['platform']}"
-    )
-    print(f"{'measure':<44}{'figures':<34}{'ratio':>8}  {'target':<16}result")
-    for r in rows:
-        print(f"{r[0]:<44}{r[1]:<34}{r[2]:>8}  {r[3]:<16}{r[4]}")
-    print()
-    print(
-        f"{'page':<24}{'bytes':>9}{'alternative':>13}{'floor':>9}{'vs alt':>8}{'vs floor':>9}{'render ms':>11}"
-    )
-    for name, p in weight["pages"].items():
-        print(
-            f"{name:<24}{p['bytes']:>9,}{p['alternative']:>13,}{p['floor']:>9,}{p['vs_alternative']:>8.2f}{p['vs_floor']:>9.2f}{render.get(name, float('nan')):>11.0f}"
-        )
-    print(
-        f"Leaflet 1.9.4 (third party, loaded by every page): {weight['leaflet_bytes']:,} bytes"
-    )
-    for n, s in scale.items():
-        print(
-            f"Scale {n:>5} agreements: {s['build_s']:.2f} s, peak {s['peak_mib']:.0f} MiB (workers {s['worker_peak_mib']:.0f} MiB, pages shared copy-on-write), {s['files']} files"
-        )
+    print(report(results))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
+import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -132,3 +136,51 @@ def offline_page(browser: Any) -> Iterator[OfflinePage]:
     page = OfflinePage(browser)
     yield page
     page.page.close()
+
+
+class Lines:
+    """Lines from a process's stdout, read by a thread so that waits time out."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.lines: list[str] = []
+        self.cond = threading.Condition()
+        assert proc.stdout is not None
+        stream = proc.stdout
+
+        def pump() -> None:
+            for line in stream:
+                with self.cond:
+                    self.lines.append(line.rstrip("\n"))
+                    self.cond.notify_all()
+
+        self.proc = proc
+        self.thread = threading.Thread(target=pump, daemon=True)
+        self.thread.start()
+        self.seen = 0
+
+    def stop(self, timeout: float = 30) -> tuple[list[str], str]:
+        """Ctrl-C the process; the lines not yet waited for, and its stderr."""
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(timeout=timeout)
+        self.thread.join(timeout=timeout)
+        assert self.proc.stderr is not None and self.proc.stdout is not None
+        err = self.proc.stderr.read()
+        self.proc.stderr.close()
+        self.proc.stdout.close()
+        return self.lines[self.seen :], err
+
+    def wait_for(self, prefix: str, timeout: float = 60) -> list[str]:
+        """Every line up to and including the next one starting with ``prefix``."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                for i in range(self.seen, len(self.lines)):
+                    if self.lines[i].startswith(prefix):
+                        got = self.lines[self.seen : i + 1]
+                        self.seen = i + 1
+                        return got
+                left = deadline - time.monotonic()
+                assert left > 0, (
+                    f"no line starting {prefix!r}: {self.lines[self.seen :]}"
+                )
+                self.cond.wait(left)

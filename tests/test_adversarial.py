@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import MAPGEN, ROOT, ZONES, tree_digest
+from conftest import MAPGEN, ROOT, ZONES, Lines, tree_digest
 from zonefiles import VALID, line_of, write
 
 from mapgen import cli
@@ -555,41 +555,6 @@ def test_no_csv_cell_starts_a_formula_even_after_a_line_break(tmp_path: Path) ->
 # -- watch survives the file system changing under it -----------------------------------
 
 
-class Lines:
-    """Lines from a process's stdout, read by a thread so that waits time out."""
-
-    def __init__(self, proc: subprocess.Popen[str]) -> None:
-        self.lines: list[str] = []
-        self.cond = threading.Condition()
-        assert proc.stdout is not None
-        stream = proc.stdout
-
-        def pump() -> None:
-            for line in stream:
-                with self.cond:
-                    self.lines.append(line.rstrip("\n"))
-                    self.cond.notify_all()
-
-        threading.Thread(target=pump, daemon=True).start()
-        self.seen = 0
-
-    def wait_for(self, prefix: str, timeout: float = 60) -> list[str]:
-        """Every line up to and including the next one starting with ``prefix``."""
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while True:
-                for i in range(self.seen, len(self.lines)):
-                    if self.lines[i].startswith(prefix):
-                        got = self.lines[self.seen : i + 1]
-                        self.seen = i + 1
-                        return got
-                left = deadline - time.monotonic()
-                assert left > 0, (
-                    f"no line starting {prefix!r}: {self.lines[self.seen :]}"
-                )
-                self.cond.wait(left)
-
-
 def test_watch_survives_files_and_the_folder_coming_and_going(tmp_path: Path) -> None:
     zones = zones_copy(tmp_path)
     out = tmp_path / "output"
@@ -623,9 +588,9 @@ def test_watch_survives_files_and_the_folder_coming_and_going(tmp_path: Path) ->
         lines.wait_for("Built")
         assert proc.poll() is None
     finally:
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        rest, err = lines.stop()
     assert proc.returncode == 0, err
+    assert "Stopped watching." in rest
     assert "Traceback" not in err
 
 

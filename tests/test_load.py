@@ -40,8 +40,7 @@ def test_unknown_governorate_code_names_the_closest(
     found = problems(tmp_path, geodata, text)
     line = line_of(text, "SY-RDX")
     assert any(
-        p.startswith(f"{tmp_path.name}")
-        or f":{line}:20: unknown governorate code 'SY-RDX' (did you mean 'SY-RD'?)" in p
+        f":{line}:20: unknown governorate code 'SY-RDX' (did you mean 'SY-RD'?)" in p
         for p in found
     )
     assert any(
