@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import MAPGEN, ROOT, ZONES, Lines, tree_digest
+from conftest import MAPGEN, ROOT, ZONES, Lines, OfflinePage, tree_digest
 from zonefiles import VALID, line_of, write
 
 from mapgen import cli
@@ -646,3 +646,69 @@ def test_a_non_editable_install_builds_the_same_site_from_anywhere(
     reference = tmp_path / "reference"
     build(ZONES, reference, GEODATA)
     assert tree_digest(elsewhere / "site") == tree_digest(reference)
+
+
+# -- pages -------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("page_name", "fragment", "field", "shown"),
+    [
+        ("timeline.html", "#date=2017-09-15%", "body", "data-date"),
+        ("compare.html", "#a=%zz&b=2018-09-17", "#date-a", "value"),
+    ],
+)
+def test_a_malformed_escape_in_the_address_falls_back_with_a_notice(
+    site: Path,
+    offline_page: OfflinePage,
+    page_name: str,
+    fragment: str,
+    field: str,
+    shown: str,
+) -> None:
+    page = offline_page.open(site / page_name, fragment)
+    assert page.is_visible("#notice")
+    assert "is not a date" in page.inner_text("#notice")
+    # As for any other address that is not a date: the timeline keeps the year
+    # it can read (as for #date=2017-02-31), compare its default first date.
+    value = page.eval_on_selector(
+        field, f"e => e.{'dataset.date' if shown == 'data-date' else 'value'}"
+    )
+    assert value == ("2017-01-01" if page_name == "timeline.html" else "2017-05-04")
+    assert page.locator("path.governorate").count() == 14
+    assert offline_page.errors == [] and offline_page.aborted == []
+
+
+@pytest.mark.browser
+def test_popups_show_figure_notes_isolated_text_and_the_post_count(
+    tmp_path: Path, offline_page: OfflinePage
+) -> None:
+    zones = zones_copy(tmp_path)
+    path = zones / "2017-08-03-northern-homs.yaml"
+    text = path.read_text()
+    note = "counted by the \u202eMoD\u202c in حمص"
+    text = text.replace(
+        '        sources: [{cite: "Syria Direct, 3 Aug 2017"}]\n',
+        f'        sources: [{{cite: "Syria Direct, 3 Aug 2017"}}]\n        note: "{note}"\n',
+        1,
+    )
+    assert note in text
+    path.write_text(text)
+    out = tmp_path / "site"
+    build(zones, out, GEODATA)
+    page = offline_page.open(out / "maps" / "2017-08-03.html")
+    page.locator("path.zone-northern-homs").first.click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.locator("h3").wait_for()
+    assert note in popup.inner_text()
+    # Every piece of text from the data sits in its own <bdi>.
+    isolated = popup.locator("bdi").evaluate_all("els => els.map(e => e.textContent)")
+    assert any(note in t for t in isolated)
+    assert "Northern Homs de-escalation zone" in isolated
+    page2 = offline_page.open(out / "maps" / "2018-09-17.html")
+    page2.locator("path.zone-post-salwa").first.click(force=True)
+    post = page2.locator(".leaflet-popup-content")
+    post.locator("h3").wait_for()
+    assert "#1 of 12 (order of establishment)" in post.inner_text()
+    assert offline_page.errors == [] and offline_page.aborted == []
