@@ -11,14 +11,14 @@ simplification:
 
 - zones: ``shapely.simplify(..., preserve_topology=True)`` at 0.001 deg
   (``PAGE_ZONE_TOLERANCE_DEG``), polygons only, routes and posts left alone
-  (``mapgen/render.py`` date_page -> ``mapgen/encode.py`` page_features);
+  (``mapgen/site/render.py`` date_page -> ``mapgen/site/encode.py`` page_features);
 - governorates: ``shapely.coverage_simplify`` of the whole coverage at
-  0.009 deg (``DISPLAY_TOLERANCE_DEG``, ``mapgen/render.py`` _governorates);
+  0.009 deg (``DISPLAY_TOLERANCE_DEG``, ``mapgen/site/render.py`` _governorates);
 - neighbouring countries: ``shapely.simplify`` at 0.02 deg
-  (``NEIGHBOUR_TOLERANCE_DEG``, ``mapgen/render.py`` base_script).
+  (``NEIGHBOUR_TOLERANCE_DEG``, ``mapgen/site/render.py`` base_script).
 
 The numbers are copied, not imported, so that this script loads nothing of the
-atlas's; bench/run.py checks that they still equal mapgen.render's."""
+atlas's; bench/run.py checks that they still equal mapgen.site.render's."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ import pandas as pd  # type: ignore[import-untyped]
 import shapely
 
 ROOT = Path(__file__).resolve().parent.parent
-# The atlas's page tolerances, in degrees (mapgen/render.py; see above).
+# The atlas's page tolerances, in degrees (mapgen/site/render.py; see above).
 PAGE_ZONE_TOLERANCE_DEG = 0.001
 DISPLAY_TOLERANCE_DEG = 0.009
 NEIGHBOUR_TOLERANCE_DEG = 0.02

@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import generate  # noqa: E402
 
-from mapgen.encode import decode_line  # noqa: E402
+from mapgen.site.encode import decode_line  # noqa: E402
 
 ZONES = ROOT / "zones"
 TARGETS: dict[str, float] = {
@@ -129,9 +129,9 @@ def bench_build(work: Path, runs: int) -> dict[str, Any]:
     # Warm: in this process, imports done, as a long-running tool would see it.
     from alternative import run as alt_run
 
-    from mapgen import resolve
-    from mapgen import site as site_mod
-    from mapgen.geodata import DEFAULT_DIR, Geodata
+    from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
+    from mapgen.geometry import resolve
+    from mapgen.site import build as site_mod
 
     geodata = Geodata(DEFAULT_DIR)
     alt_run(site, alt)
@@ -230,11 +230,11 @@ def _vertices(geom: dict[str, Any]) -> int:
 
 def check_alternative(site: Path) -> dict[str, int]:
     """Fail unless the alternative draws the very shapes the pages draw: the
-    same tolerances as mapgen.render and the same vertices, layer by layer."""
+    same tolerances as mapgen.site.render and the same vertices, layer by layer."""
     import alternative
     import shapely
 
-    from mapgen import render
+    from mapgen.site import render
 
     for name in (
         "PAGE_ZONE_TOLERANCE_DEG",

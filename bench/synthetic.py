@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from mapgen.geodata import DEFAULT_DIR, Geodata
+from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
 
 SEED = "002_7e46fb40130ba7bf.txt"
 START = dt.date(2016, 12, 29)

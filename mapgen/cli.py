@@ -13,16 +13,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from mapgen import export
-from mapgen.bundled import ZONES_DIR
-from mapgen.datafiles import data_files
-from mapgen.diff import as_csv, as_geojson, as_table
-from mapgen.diff import diff as diff_dates
+from mapgen.analysis.diff import as_csv, as_geojson, as_table
+from mapgen.analysis.diff import diff as diff_dates
+from mapgen.analysis.timeline import parse_date, period
 from mapgen.errors import GeodataError, UsageError, ZoneDataError
-from mapgen.geodata import DEFAULT_DIR, Geodata
-from mapgen.load import display_path
-from mapgen.site import BuildInterruptedError, build, load_and_resolve
-from mapgen.timeline import parse_date, period
+from mapgen.export.features import collection_on, to_bytes
+from mapgen.geodata.bundled import ZONES_DIR
+from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
+from mapgen.site.build import BuildInterruptedError, build, load_and_resolve
+from mapgen.zonefile.files import data_files
+from mapgen.zonefile.load import display_path
 
 
 def _date(text: str) -> dt.date:
@@ -191,7 +191,7 @@ def _run(args: argparse.Namespace) -> int:
         return _refresh(args)
     geodata = Geodata(args.geodata)
     if args.command == "schema":
-        from mapgen.schema import schema_bytes
+        from mapgen.zonefile.schema import schema_bytes
 
         _write_file(args.output, schema_bytes(geodata.governorate_codes))
         print(f"Wrote {args.output}.")
@@ -212,7 +212,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "export":
         _check_output(args.output, args.zones)
         atlas, resolved = load_and_resolve(args.zones, geodata)
-        data = export.to_bytes(export.collection_on(atlas, resolved, args.date))
+        data = to_bytes(collection_on(atlas, resolved, args.date))
         _deliver(args.output, data)
         return 0
     if args.command == "diff":
@@ -222,7 +222,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _refresh(args: argparse.Namespace) -> int:
     try:
-        from mapgen.refresh import refresh
+        from mapgen.geodata.refresh import refresh
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise UsageError(
             f"'mapgen geodata refresh' needs the refresh extra ({exc.name} is not "

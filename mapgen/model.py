@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from mapgen.errors import Mark
-from mapgen.geodata import Town
+from mapgen.geodata.extracts import Town
 
 KINDS = (
     "ceasefire",

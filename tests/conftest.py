@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from mapgen.geodata import DEFAULT_DIR, Geodata
+from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
+from mapgen.geometry.resolve import Resolved
 from mapgen.model import Atlas
-from mapgen.resolve import Resolved
-from mapgen.site import build, load_and_resolve
+from mapgen.site.build import build, load_and_resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 # The CLI of the interpreter running the tests: never a "mapgen" found on PATH.

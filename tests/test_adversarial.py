@@ -22,9 +22,9 @@ from zonefiles import VALID, line_of, write
 
 from mapgen import cli
 from mapgen.errors import ZoneDataError
-from mapgen.geodata import DEFAULT_DIR, Geodata
-from mapgen.outdir import STAMP
-from mapgen.site import build
+from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
+from mapgen.site.build import build
+from mapgen.site.outdir import STAMP
 
 GEODATA = Geodata(DEFAULT_DIR)
 
@@ -315,7 +315,7 @@ def test_a_collinear_outline_has_no_area(tmp_path: Path) -> None:
     )
     write(zones, text)
     with pytest.raises(ZoneDataError) as info:
-        from mapgen.site import load_and_resolve
+        from mapgen.site.build import load_and_resolve
 
         load_and_resolve(zones, GEODATA)
     (problem,) = info.value.problems

@@ -9,8 +9,8 @@ import pytest
 import shapely
 from conftest import AGREEMENT_DATES, OfflinePage
 
-from mapgen.encode import decode_line
-from mapgen.geodata import DEFAULT_DIR, Geodata
+from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
+from mapgen.site.encode import decode_line
 
 DATES = AGREEMENT_DATES
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from conftest import AGREEMENT_DATES, MAPGEN, ROOT, OfflinePage
 
+from mapgen.geometry.resolve import Resolved
 from mapgen.model import Atlas
-from mapgen.resolve import Resolved
 
 DATES = AGREEMENT_DATES
 DRAWN_IDS = "els => [...new Set(els.map(e => [...e.classList].find(c => c.startsWith('zone-')).slice(5)))].sort()"

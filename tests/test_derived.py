@@ -10,10 +10,10 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from mapgen.geodata import Geodata
-from mapgen.measure import check_band
+from mapgen.geodata.extracts import Geodata
+from mapgen.geometry.measure import check_band
+from mapgen.geometry.resolve import Resolved, area_km2, to_metres
 from mapgen.model import Atlas
-from mapgen.resolve import Resolved, area_km2, to_metres
 
 SOCHI = dt.date(2018, 9, 17)
 TOLERANCE_KM = 0.1  # rounding to 5 decimals and curve segments move edges by metres

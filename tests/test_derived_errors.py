@@ -8,8 +8,8 @@ import pytest
 from zonefiles import VALID, line_of, write
 
 from mapgen.errors import ZoneDataError
-from mapgen.geodata import Geodata
-from mapgen.site import load_and_resolve
+from mapgen.geodata.extracts import Geodata
+from mapgen.site.build import load_and_resolve
 
 DERIVED = (
     VALID

@@ -6,7 +6,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mapgen.encode import decode_line, encode_collection, encode_line
+from mapgen.site.encode import decode_line, encode_collection, encode_line
 
 coords = st.lists(
     st.tuples(st.integers(3_500_000, 4_300_000), st.integers(3_200_000, 3_750_000)),

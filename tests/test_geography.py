@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 import shapely
 
-from mapgen.geodata import Geodata, Town
+from mapgen.geodata.extracts import Geodata, Town
+from mapgen.geometry.resolve import Resolved, area_km2, governorates_touched
 from mapgen.model import Atlas
-from mapgen.resolve import Resolved, area_km2, governorates_touched
 
 GOVERNMENT_CITIES = [
     "Aleppo",

@@ -7,8 +7,8 @@ import pytest
 from zonefiles import VALID, line_of, write
 
 from mapgen.errors import ZoneDataError
-from mapgen.geodata import Geodata
-from mapgen.load import load_atlas
+from mapgen.geodata.extracts import Geodata
+from mapgen.zonefile.load import load_atlas
 
 
 def problems(tmp_path: Path, geodata: Geodata, text: str) -> list[str]:

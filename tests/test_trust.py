@@ -31,10 +31,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mapgen.errors import ZoneDataError
-from mapgen.geodata import DEFAULT_DIR, Geodata
-from mapgen.keys import KEYS
-from mapgen.schema import schema_bytes
-from mapgen.site import build, load_and_resolve
+from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
+from mapgen.site.build import build, load_and_resolve
+from mapgen.zonefile.keys import KEYS
+from mapgen.zonefile.schema import schema_bytes
 
 MESSAGE = re.compile(r"^[^\n]+:\d+:\d+: \S[^\n]*$")
 GEODATA = Geodata(DEFAULT_DIR)

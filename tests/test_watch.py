@@ -10,8 +10,8 @@ from pathlib import Path
 
 from conftest import MAPGEN, ROOT, ZONES, Lines, tree_digest
 
-from mapgen.geodata import DEFAULT_DIR, Geodata
-from mapgen.site import build
+from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
+from mapgen.site.build import build
 
 
 def edit(zones: Path) -> None:

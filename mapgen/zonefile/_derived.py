@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from yaml.nodes import Node
 
-from mapgen.fields import read_outline, read_sources
-from mapgen.keys import KEYS
 from mapgen.model import Band, Event, Part, Slice
-from mapgen.yamlnodes import Reader
+from mapgen.zonefile._fields import read_outline, read_sources
+from mapgen.zonefile._yaml import Reader
+from mapgen.zonefile.keys import KEYS
 
 EVENT_STAGES = ("maps-agreed", "in-force")
 

@@ -9,11 +9,11 @@ from urllib.parse import urlparse
 
 from yaml.nodes import MappingNode, Node
 
-from mapgen.geodata import Geodata, Town
-from mapgen.keys import KEYS
+from mapgen.geodata.extracts import Geodata, Town
 from mapgen.model import Part, Source
-from mapgen.seeds import SEEDS
-from mapgen.yamlnodes import Reader, did_you_mean
+from mapgen.zonefile._yaml import Reader, did_you_mean
+from mapgen.zonefile.keys import KEYS
+from mapgen.zonefile.seeds import SEEDS
 
 SYRIA_BOX = (35.5, 32.2, 42.5, 37.4)
 

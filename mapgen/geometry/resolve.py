@@ -21,8 +21,8 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from mapgen.errors import Problem, ZoneDataError
-from mapgen.geodata import Geodata
-from mapgen.geojson import geometry_json
+from mapgen.geodata.extracts import Geodata
+from mapgen.geometry.geojson import geometry_json
 from mapgen.model import Atlas, Band, Part, Slice, ZoneVersion
 
 # Planar area in this projection equals geodesic area (see tooling.md).

@@ -6,10 +6,11 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from mapgen.diff import Diff
-from mapgen.encode import encode_collection, page_features
+from mapgen.analysis.diff import Diff
+from mapgen.analysis.timeline import ALL_PAIRS_UP_TO, State, period
 from mapgen.model import Atlas
-from mapgen.render import (
+from mapgen.site.encode import encode_collection, page_features
+from mapgen.site.render import (
     ATTRIBUTION,
     GOLAN_NOTE,
     PAGE_ZONE_TOLERANCE_DEG,
@@ -17,7 +18,6 @@ from mapgen.render import (
     _head,
     json_for_script,
 )
-from mapgen.timeline import ALL_PAIRS_UP_TO, State, period
 
 
 def all_script(atlas: Atlas, collection: dict[str, Any], states: list[State]) -> bytes:

@@ -11,11 +11,11 @@ from collections.abc import Iterable
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from mapgen.geodata import Geodata
+from mapgen.geodata.extracts import Geodata
+from mapgen.geometry.resolve import Resolved
 from mapgen.model import ZoneVersion
-from mapgen.resolve import Resolved
 
-# Same colours as the pages (mapgen/static/atlas.js).
+# Same colours as the pages (mapgen/site/static/atlas.js).
 COLOURS = {
     "ceasefire": "#7b6fb0",
     "de-escalation-zone": "#e6550d",

@@ -15,11 +15,11 @@ from typing import Any
 import shapely
 from shapely.geometry import shape
 
-from mapgen.encode import encode_geometry, page_features
-from mapgen.geodata import Geodata
-from mapgen.geojson import geometry_json
+from mapgen.analysis.stats import Coverage
+from mapgen.geodata.extracts import Geodata
+from mapgen.geometry.geojson import geometry_json
 from mapgen.model import PRECISIONS, Agreement, Atlas, Source
-from mapgen.stats import Coverage
+from mapgen.site.encode import encode_geometry, page_features
 
 TITLE = "Syria ceasefire and de-escalation zones atlas"
 ATTRIBUTION = (

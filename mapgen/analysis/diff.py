@@ -17,11 +17,11 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from mapgen.csvcells import text_cell
-from mapgen.geodata import Geodata
-from mapgen.geojson import dumps_compact, feature_collection, geometry_json
+from mapgen.export.csvcells import text_cell
+from mapgen.geodata.extracts import Geodata
+from mapgen.geometry.geojson import dumps_compact, feature_collection, geometry_json
+from mapgen.geometry.resolve import Resolved, area_km2
 from mapgen.model import Atlas, ZoneVersion
-from mapgen.resolve import Resolved, area_km2
 
 COUNTED = ("de-escalation-zone", "demilitarized-zone", "operational-sub-zone")
 

@@ -187,7 +187,7 @@ def _simplified(geom: dict[str, Any], tolerance: float) -> dict[str, Any]:
     import shapely
     from shapely.geometry import shape
 
-    from mapgen.geojson import geometry_json
+    from mapgen.geometry.geojson import geometry_json
 
     return geometry_json(
         shapely.simplify(shape(geom), tolerance, preserve_topology=True)

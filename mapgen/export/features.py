@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from mapgen.geojson import dumps_compact, feature_collection
+from mapgen.geometry.geojson import dumps_compact, feature_collection
+from mapgen.geometry.resolve import Resolved
 from mapgen.model import PRECISIONS, Atlas, Obligation, Post, Route, ZoneVersion
-from mapgen.resolve import Resolved
 
 
 def _agreement(ref: Any) -> dict[str, str]:

@@ -22,14 +22,18 @@ from types import FrameType
 from rcssmin import cssmin
 from rjsmin import jsmin
 
-from mapgen import export, render, render_compare
-from mapgen.diff import Differ
-from mapgen.encode import page_details
+from mapgen.analysis.diff import Differ
+from mapgen.analysis.stats import Coverage, coverage
+from mapgen.analysis.stats import to_csv as stats_csv
+from mapgen.analysis.timeline import diff_pairs, states
 from mapgen.errors import ZoneDataError
-from mapgen.geodata import Geodata
-from mapgen.load import read_atlas
+from mapgen.export import features as export
+from mapgen.geodata.extracts import Geodata
+from mapgen.geometry.resolve import Resolved, resolve_atlas
 from mapgen.model import Atlas
-from mapgen.outdir import (
+from mapgen.site import render, render_compare
+from mapgen.site.encode import page_details
+from mapgen.site.outdir import (
     building_dir,
     check_out,
     locked,
@@ -37,11 +41,8 @@ from mapgen.outdir import (
     swap_in,
     write_stamp,
 )
-from mapgen.resolve import Resolved, resolve_atlas
-from mapgen.stats import Coverage, coverage
-from mapgen.stats import to_csv as stats_csv
-from mapgen.thumbnails import base_layer, thumbnail
-from mapgen.timeline import diff_pairs, states
+from mapgen.site.thumbnails import base_layer, thumbnail
+from mapgen.zonefile.load import read_atlas
 
 
 def leaflet_dir() -> Path:
@@ -153,7 +154,7 @@ def write_site(
         put(f"lib/leaflet/{name}", (lib / name).read_bytes())
     for image in sorted((lib / "images").iterdir()):
         put(f"lib/leaflet/images/{image.name}", image.read_bytes())
-    static = files("mapgen") / "static"
+    static = files("mapgen.site") / "static"
     for name in ("atlas.js", "pages.js", "timeline.js", "compare.js"):
         put(f"assets/{name}", jsmin((static / name).read_text("utf-8")).encode("utf-8"))
     for name in ("atlas.css", "pages.css"):
@@ -237,7 +238,7 @@ def build(zones_dir: Path, out: Path, geodata: Geodata) -> dict[str, int]:
     """Validate, resolve and write the site; swap it in only when complete.
 
     ``out`` must be new, empty, or a site mapgen built (see
-    :func:`mapgen.outdir.check_out`); nothing is created when the data is bad.
+    :func:`mapgen.site.outdir.check_out`); nothing is created when the data is bad.
     """
     protected = {"zones folder": zones_dir, "geodata folder": geodata.directory}
     check_out(out, protected=protected)

@@ -14,17 +14,8 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from mapgen.datafiles import UnreadableFileError, data_files, read_capped
-from mapgen.derive_fields import read_derivation, read_events
 from mapgen.errors import Mark, Problem, UsageError, ZoneDataError
-from mapgen.fields import (
-    gov_hint,
-    read_part,
-    read_sources,
-)
-from mapgen.geodata import Geodata
-from mapgen.keys import KEYS
-from mapgen.load_features import read_obligations, read_posts, read_routes
+from mapgen.geodata.extracts import Geodata
 from mapgen.model import (
     FATES,
     KINDS,
@@ -36,7 +27,16 @@ from mapgen.model import (
     Figure,
     ZoneVersion,
 )
-from mapgen.yamlnodes import MAX_BYTES, Reader, did_you_mean
+from mapgen.zonefile._derived import read_derivation, read_events
+from mapgen.zonefile._features import read_obligations, read_posts, read_routes
+from mapgen.zonefile._fields import (
+    gov_hint,
+    read_part,
+    read_sources,
+)
+from mapgen.zonefile._yaml import MAX_BYTES, Reader, did_you_mean
+from mapgen.zonefile.files import UnreadableFileError, data_files, read_capped
+from mapgen.zonefile.keys import KEYS
 
 ZONE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

@@ -10,11 +10,11 @@ import shapely
 from yaml.nodes import Node
 
 from mapgen.errors import Mark
-from mapgen.fields import read_part, read_sources, read_town
-from mapgen.geodata import Geodata, Town
-from mapgen.keys import KEYS
+from mapgen.geodata.extracts import Geodata, Town
 from mapgen.model import PRECISIONS, STATUSES, AgreementRef, Obligation, Post, Route
-from mapgen.yamlnodes import Reader
+from mapgen.zonefile._fields import read_part, read_sources, read_town
+from mapgen.zonefile._yaml import Reader
+from mapgen.zonefile.keys import KEYS
 
 FEATURE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

@@ -7,10 +7,10 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
-from mapgen.csvcells import text_cell
-from mapgen.geodata import Geodata
+from mapgen.export.csvcells import text_cell
+from mapgen.geodata.extracts import Geodata
+from mapgen.geometry.resolve import Resolved, area_km2
 from mapgen.model import Atlas
-from mapgen.resolve import Resolved, area_km2
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from mapgen.bundled import GEODATA_DIR
 from mapgen.errors import GeodataError, UsageError
+from mapgen.geodata.bundled import GEODATA_DIR
 
 DEFAULT_DIR = GEODATA_DIR
 
