@@ -17,7 +17,8 @@ from mapgen.analysis.diff import as_csv, as_geojson, as_table
 from mapgen.analysis.diff import diff as diff_dates
 from mapgen.analysis.timeline import parse_date, period
 from mapgen.errors import GeodataError, UsageError, ZoneDataError
-from mapgen.export.features import collection_on, to_bytes
+from mapgen.export.features import collection_all, collection_on, to_bytes
+from mapgen.export.gis import FORMATS, SUFFIXES
 from mapgen.geodata.bundled import ZONES_DIR
 from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
 from mapgen.site.build import BuildInterruptedError, build, load_and_resolve
@@ -53,10 +54,28 @@ def _parser() -> argparse.ArgumentParser:
         help="site folder: new, empty, or one mapgen built (default: output/)",
     )
     e = sub.add_parser(
-        "export", parents=[common], help="GeoJSON of the zones in force on a date"
+        "export",
+        parents=[common],
+        help="what was in force on a date, or every version of everything, as GIS data",
     )
-    e.add_argument("--date", type=_date, required=True, help="YYYY-MM-DD")
-    e.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    when = e.add_mutually_exclusive_group(required=True)
+    when.add_argument("--date", type=_date, help="YYYY-MM-DD")
+    when.add_argument(
+        "--all", action="store_true", help="every version of every zone, post and route"
+    )
+    e.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="geojson",
+        help="geojson (default), gpkg (one layer per kind), shp (a zipped shapefile "
+        "of those layers), fgb, kml (with time spans), csv (WKT, plus an HXL copy)",
+    )
+    e.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="file to write (default: stdout, for geojson only)",
+    )
     v = sub.add_parser(
         "validate", parents=[common], help="check the zone files, write nothing"
     )
@@ -210,11 +229,7 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 0
     if args.command == "export":
-        _check_output(args.output, args.zones)
-        atlas, resolved = load_and_resolve(args.zones, geodata)
-        data = to_bytes(collection_on(atlas, resolved, args.date))
-        _deliver(args.output, data)
-        return 0
+        return _export(args, geodata)
     if args.command == "diff":
         return _diff(args, geodata)
     raise AssertionError(args.command)
@@ -380,6 +395,35 @@ def _rebuild(run: Callable[[], dict[str, int]], args: argparse.Namespace) -> Non
             f"Built {len(written)} files into {args.out}/ in {took:.3f} s.",
             flush=True,
         )
+
+
+def _export(args: argparse.Namespace, geodata: Geodata) -> int:
+    if args.format != "geojson" and args.output is None:
+        raise UsageError(
+            f"--format {args.format} writes a file: give -o PATH, e.g. -o "
+            f"zones{SUFFIXES[args.format]}."
+        )
+    suffix = SUFFIXES[args.format]
+    if args.output is not None and not args.output.name.lower().endswith(suffix):
+        raise UsageError(
+            f"-o {args.output}: a {args.format} file's name must end in {suffix}, "
+            f"e.g. {args.output.name.split('.')[0] or 'zones'}{suffix}."
+        )
+    _check_output(args.output, args.zones)
+    atlas, resolved = load_and_resolve(args.zones, geodata)
+    collection = (
+        collection_all(atlas, resolved)
+        if args.all
+        else collection_on(atlas, resolved, args.date)
+    )
+    if args.format == "geojson":
+        _deliver(args.output, to_bytes(collection))
+        return 0
+    from mapgen.export.gis import write
+
+    pcodes = {g.iso: g.ocha for g in geodata.governorates.values() if g.ocha}
+    write(collection, args.format, args.output, pcodes, geojson_bytes=to_bytes)
+    return 0
 
 
 def _diff(args: argparse.Namespace, geodata: Geodata) -> int:

@@ -276,7 +276,7 @@ class Agreement:
 
 
 @dataclass(frozen=True)
-class Atlas:
+class AtlasData:
     """Everything the zone files say, checked and cross-referenced."""
 
     agreements: tuple[Agreement, ...]

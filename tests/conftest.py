@@ -16,7 +16,7 @@ import pytest
 
 from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
 from mapgen.geometry.resolve import Resolved
-from mapgen.model import Atlas
+from mapgen.model import AtlasData
 from mapgen.site.build import build, load_and_resolve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,17 +50,17 @@ def geodata() -> Geodata:
 
 
 @pytest.fixture(scope="session")
-def resolved_atlas(geodata: Geodata) -> tuple[Atlas, Resolved]:
+def resolved_atlas(geodata: Geodata) -> tuple[AtlasData, Resolved]:
     return load_and_resolve(ZONES, geodata)
 
 
 @pytest.fixture(scope="session")
-def atlas(resolved_atlas: tuple[Atlas, Resolved]) -> Atlas:
+def atlas(resolved_atlas: tuple[AtlasData, Resolved]) -> AtlasData:
     return resolved_atlas[0]
 
 
 @pytest.fixture(scope="session")
-def resolved(resolved_atlas: tuple[Atlas, Resolved]) -> Resolved:
+def resolved(resolved_atlas: tuple[AtlasData, Resolved]) -> Resolved:
     return resolved_atlas[1]
 
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import AGREEMENT_DATES, MAPGEN, ROOT, OfflinePage
 
 from mapgen.geometry.resolve import Resolved
-from mapgen.model import Atlas
+from mapgen.model import AtlasData
 
 DATES = AGREEMENT_DATES
 DRAWN_IDS = "els => [...new Set(els.map(e => [...e.classList].find(c => c.startsWith('zone-')).slice(5)))].sort()"
@@ -133,7 +133,7 @@ def zone_at(page: Any, x: float, y: float) -> str:
 
 @pytest.mark.browser
 def test_dragging_the_divider_swaps_which_date_is_visible(
-    site: Path, offline_page: OfflinePage, atlas: Atlas, resolved: Resolved
+    site: Path, offline_page: OfflinePage, atlas: AtlasData, resolved: Resolved
 ) -> None:
     page = offline_page.open(site / "compare.html")
     assert (

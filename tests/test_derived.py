@@ -13,13 +13,13 @@ from shapely.geometry import shape
 from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.measure import check_band
 from mapgen.geometry.resolve import Resolved, area_km2, to_metres
-from mapgen.model import Atlas
+from mapgen.model import AtlasData
 
 SOCHI = dt.date(2018, 9, 17)
 TOLERANCE_KM = 0.1  # rounding to 5 decimals and curve segments move edges by metres
 
 
-def version(atlas: Atlas, zone_id: str, on: dt.date):  # type: ignore[no-untyped-def]
+def version(atlas: AtlasData, zone_id: str, on: dt.date):  # type: ignore[no-untyped-def]
     (found,) = [v for v in atlas.in_force(on) if v.zone_id == zone_id]
     return found
 
@@ -31,7 +31,7 @@ def exported(site: Path, day: str, ident: str) -> dict:  # type: ignore[type-arg
 
 
 def test_dmz_is_a_15_to_20_km_band_along_the_front(
-    atlas: Atlas, resolved: Resolved, site: Path
+    atlas: AtlasData, resolved: Resolved, site: Path
 ) -> None:
     dmz = version(atlas, "sochi-dmz", SOCHI)
     idlib = version(atlas, "idlib", SOCHI)
@@ -50,7 +50,7 @@ def test_dmz_is_a_15_to_20_km_band_along_the_front(
 
 
 def test_dmz_front_leaves_out_the_turkish_border(
-    atlas: Atlas, resolved: Resolved, geodata: Geodata
+    atlas: AtlasData, resolved: Resolved, geodata: Geodata
 ) -> None:
     dmz = version(atlas, "sochi-dmz", SOCHI)
     front = to_metres(resolved.fronts[dmz.key])
@@ -63,7 +63,7 @@ def test_dmz_front_leaves_out_the_turkish_border(
 
 
 def test_sub_zones_are_three_equal_slices_from_the_border(
-    atlas: Atlas, resolved: Resolved
+    atlas: AtlasData, resolved: Resolved
 ) -> None:
     day = dt.date(2017, 9, 15)
     names = [
@@ -85,7 +85,9 @@ def test_sub_zones_are_three_equal_slices_from_the_border(
         assert v.precision == "schematic" and "reported" in v.name
 
 
-def test_posts_appear_from_their_establishment_date(atlas: Atlas, site: Path) -> None:
+def test_posts_appear_from_their_establishment_date(
+    atlas: AtlasData, site: Path
+) -> None:
     counts = {
         d: len(atlas.posts_on(dt.date.fromisoformat(d)))
         for d in [
@@ -162,7 +164,7 @@ def test_routes_run_through_their_towns_in_order(site: Path) -> None:
     ],
 )
 def test_obligation_status_on_a_date(
-    atlas: Atlas, day: str, expected: dict[str, str]
+    atlas: AtlasData, day: str, expected: dict[str, str]
 ) -> None:
     on = dt.date.fromisoformat(day)
     assert {

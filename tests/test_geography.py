@@ -9,7 +9,7 @@ import shapely
 
 from mapgen.geodata.extracts import Geodata, Town
 from mapgen.geometry.resolve import Resolved, area_km2, governorates_touched
-from mapgen.model import Atlas
+from mapgen.model import AtlasData
 
 GOVERNMENT_CITIES = [
     "Aleppo",
@@ -33,14 +33,14 @@ def point(t: Town) -> shapely.Point:
 
 
 def zones_on(
-    atlas: Atlas, resolved: Resolved, day: dt.date, kind: str = "de-escalation-zone"
+    atlas: AtlasData, resolved: Resolved, day: dt.date, kind: str = "de-escalation-zone"
 ) -> dict[str, shapely.Geometry]:
     return {v.zone_id: resolved.of(v) for v in atlas.in_force(day) if v.kind == kind}
 
 
 @pytest.mark.parametrize("city", GOVERNMENT_CITIES)
 def test_government_held_cities_are_outside_every_zone_on_every_date(
-    atlas: Atlas, resolved: Resolved, geodata: Geodata, city: str
+    atlas: AtlasData, resolved: Resolved, geodata: Geodata, city: str
 ) -> None:
     where = point(town(geodata, city))
     for v in atlas.versions:
@@ -59,7 +59,7 @@ def test_government_held_cities_are_outside_every_zone_on_every_date(
     ],
 )
 def test_opposition_towns_are_inside_their_zone_while_it_is_in_force(
-    atlas: Atlas, resolved: Resolved, geodata: Geodata, name: str, zone: str
+    atlas: AtlasData, resolved: Resolved, geodata: Geodata, name: str, zone: str
 ) -> None:
     where = point(town(geodata, name))
     versions = [v for v in atlas.versions if v.zone_id == zone]
@@ -75,7 +75,7 @@ def test_opposition_towns_are_inside_their_zone_while_it_is_in_force(
 
 
 def test_ended_zones_are_gone_after_their_end(
-    atlas: Atlas, resolved: Resolved, geodata: Geodata
+    atlas: AtlasData, resolved: Resolved, geodata: Geodata
 ) -> None:
     duma = point(town(geodata, "Duma"))
     assert any(
@@ -94,7 +94,7 @@ def test_ended_zones_are_gone_after_their_end(
 
 
 def test_on_4_may_2017_the_zones_touch_exactly_the_eight_provinces_of_seed_002(
-    atlas: Atlas, resolved: Resolved, geodata: Geodata
+    atlas: AtlasData, resolved: Resolved, geodata: Geodata
 ) -> None:
     zones = zones_on(atlas, resolved, dt.date(2017, 5, 4))
     assert sorted(zones) == ["eastern-ghouta", "idlib", "northern-homs", "south-west"]
@@ -105,7 +105,7 @@ def test_on_4_may_2017_the_zones_touch_exactly_the_eight_provinces_of_seed_002(
 
 
 def test_partial_governorates_are_not_swallowed_whole(
-    atlas: Atlas, resolved: Resolved, geodata: Geodata
+    atlas: AtlasData, resolved: Resolved, geodata: Geodata
 ) -> None:
     idlib = zones_on(atlas, resolved, dt.date(2017, 9, 15))["idlib"]
     for code, most in [("SY-HM", 0.25), ("SY-LA", 0.25), ("SY-HL", 0.25)]:
@@ -122,7 +122,7 @@ def test_partial_governorates_are_not_swallowed_whole(
     "name", ["Suran", "Halfaya", "Taybat al Imam", "Rabiah", "Kinsibba"]
 )
 def test_places_retaken_before_astana_6_lie_outside_the_idlib_zone(
-    atlas: Atlas, resolved: Resolved, geodata: Geodata, name: str
+    atlas: AtlasData, resolved: Resolved, geodata: Geodata, name: str
 ) -> None:
     candidates = [
         t
@@ -135,7 +135,7 @@ def test_places_retaken_before_astana_6_lie_outside_the_idlib_zone(
 
 
 def test_abu_al_duhur_leaves_the_zone_after_the_2018_offensive(
-    atlas: Atlas, resolved: Resolved, geodata: Geodata
+    atlas: AtlasData, resolved: Resolved, geodata: Geodata
 ) -> None:
     abu = point(town(geodata, "Abu az Zuhur"))
     assert zones_on(atlas, resolved, dt.date(2017, 9, 15))["idlib"].contains(abu)
@@ -143,7 +143,7 @@ def test_abu_al_duhur_leaves_the_zone_after_the_2018_offensive(
 
 
 def test_golan_stays_outside_the_south_west_zone(
-    atlas: Atlas, resolved: Resolved, geodata: Geodata
+    atlas: AtlasData, resolved: Resolved, geodata: Geodata
 ) -> None:
     undof = geodata.governorates["SY-UNDOF"].geometry
     for v in atlas.versions:

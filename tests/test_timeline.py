@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mapgen.model import Atlas
+from mapgen.model import AtlasData
 
 
-def ids(atlas: Atlas, day: str) -> list[str]:
+def ids(atlas: AtlasData, day: str) -> list[str]:
     return sorted(v.zone_id for v in atlas.in_force(dt.date.fromisoformat(day)))
 
 
-def test_agreement_dates_span_the_period(atlas: Atlas) -> None:
+def test_agreement_dates_span_the_period(atlas: AtlasData) -> None:
     dates = [d.isoformat() for d in atlas.dates]
     assert dates[0] == "2016-12-29" and dates[-1] == "2018-09-17"
     for day in [
@@ -23,7 +23,7 @@ def test_agreement_dates_span_the_period(atlas: Atlas) -> None:
         assert day in dates
 
 
-def test_valid_to_is_the_first_day_no_longer_in_force(atlas: Atlas) -> None:
+def test_valid_to_is_the_first_day_no_longer_in_force(atlas: AtlasData) -> None:
     assert "eastern-ghouta" in ids(atlas, "2018-04-13")
     assert "eastern-ghouta" not in ids(atlas, "2018-04-14")
     assert "northern-homs" not in ids(atlas, "2018-05-02")
@@ -31,7 +31,7 @@ def test_valid_to_is_the_first_day_no_longer_in_force(atlas: Atlas) -> None:
     assert ids(atlas, "2016-12-29") == ["nationwide-ceasefire"]
 
 
-def test_one_version_of_each_zone_at_a_time(atlas: Atlas) -> None:
+def test_one_version_of_each_zone_at_a_time(atlas: AtlasData) -> None:
     day = dt.date(2016, 12, 1)
     while day < dt.date(2019, 1, 1):
         found = [v.zone_id for v in atlas.in_force(day)]
@@ -39,7 +39,7 @@ def test_one_version_of_each_zone_at_a_time(atlas: Atlas) -> None:
         day += dt.timedelta(days=1)
 
 
-def test_revisions_are_versions_of_one_zone(atlas: Atlas) -> None:
+def test_revisions_are_versions_of_one_zone(atlas: AtlasData) -> None:
     idlib = [v for v in atlas.versions if v.zone_id == "idlib"]
     assert [v.version for v in idlib] == [1, 2, 3, 4]
     assert [v.agreement.date.isoformat() for v in idlib] == [
@@ -53,7 +53,7 @@ def test_revisions_are_versions_of_one_zone(atlas: Atlas) -> None:
     )
 
 
-def test_what_is_in_force_on_key_dates(atlas: Atlas) -> None:
+def test_what_is_in_force_on_key_dates(atlas: AtlasData) -> None:
     assert ids(atlas, "2017-10-01") == [
         "eastern-ghouta",
         "idlib",

@@ -21,7 +21,7 @@ from mapgen.export.csvcells import text_cell
 from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.geojson import dumps_compact, feature_collection, geometry_json
 from mapgen.geometry.resolve import Resolved, area_km2
-from mapgen.model import Atlas, ZoneVersion
+from mapgen.model import AtlasData, ZoneVersion
 
 COUNTED = ("de-escalation-zone", "demilitarized-zone", "operational-sub-zone")
 
@@ -119,7 +119,7 @@ class Differ:
     The site compares every pair of states; most pairs share zone versions,
     unions and governorate overlaps, so each is computed once."""
 
-    def __init__(self, atlas: Atlas, resolved: Resolved, geodata: Geodata) -> None:
+    def __init__(self, atlas: AtlasData, resolved: Resolved, geodata: Geodata) -> None:
         self.atlas, self.resolved, self.geodata = atlas, resolved, geodata
         self.codes = geodata.governorate_codes
         self.govs = [geodata.governorates[c].geometry for c in self.codes]
@@ -203,7 +203,7 @@ class Differ:
 
 
 def diff(
-    atlas: Atlas, resolved: Resolved, geodata: Geodata, a: dt.date, b: dt.date
+    atlas: AtlasData, resolved: Resolved, geodata: Geodata, a: dt.date, b: dt.date
 ) -> Diff:
     """What changed between ``a`` and ``b``."""
     return Differ(atlas, resolved, geodata).diff(a, b)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from mapgen.export.csvcells import text_cell
 from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.resolve import Resolved, area_km2
-from mapgen.model import Atlas
+from mapgen.model import AtlasData
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Coverage:
 
 
 def coverage(
-    atlas: Atlas, resolved: Resolved, geodata: Geodata, on: dt.date
+    atlas: AtlasData, resolved: Resolved, geodata: Geodata, on: dt.date
 ) -> list[Coverage]:
     out = []
     gov_area = {

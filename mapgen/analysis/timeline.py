@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from mapgen.errors import UsageError
-from mapgen.model import Atlas
+from mapgen.model import AtlasData
 
 # The atlas covers agreements to the end of 2018.
 PERIOD_END = dt.date(2018, 12, 31)
@@ -29,11 +29,11 @@ class State:
         return self.start <= day <= self.end
 
 
-def period(atlas: Atlas) -> tuple[dt.date, dt.date]:
+def period(atlas: AtlasData) -> tuple[dt.date, dt.date]:
     return atlas.dates[0], max(PERIOD_END, atlas.dates[-1])
 
 
-def states(atlas: Atlas) -> list[State]:
+def states(atlas: AtlasData) -> list[State]:
     """The distinct stretches of the period, in order."""
     first, last = period(atlas)
     changes = {first}

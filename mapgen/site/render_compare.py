@@ -6,13 +6,12 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from mapgen.about import ATTRIBUTION, GOLAN_NOTE
 from mapgen.analysis.diff import Diff
 from mapgen.analysis.timeline import ALL_PAIRS_UP_TO, State, period
-from mapgen.model import Atlas
+from mapgen.model import AtlasData
 from mapgen.site.encode import encode_collection, page_features
 from mapgen.site.render import (
-    ATTRIBUTION,
-    GOLAN_NOTE,
     PAGE_ZONE_TOLERANCE_DEG,
     TITLE,
     _head,
@@ -20,7 +19,9 @@ from mapgen.site.render import (
 )
 
 
-def all_script(atlas: Atlas, collection: dict[str, Any], states: list[State]) -> bytes:
+def all_script(
+    atlas: AtlasData, collection: dict[str, Any], states: list[State]
+) -> bytes:
     """Every zone version, post and route with its dates, the agreement dates
     and the states, for the timeline and compare pages."""
     first, last = period(atlas)

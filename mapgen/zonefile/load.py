@@ -22,7 +22,7 @@ from mapgen.model import (
     PRECISIONS,
     Agreement,
     AgreementRef,
-    Atlas,
+    AtlasData,
     Extent,
     Figure,
     ZoneVersion,
@@ -52,7 +52,7 @@ class _Draft:
     fields: dict[str, object]
 
 
-def load_atlas(zones_dir: Path, geodata: Geodata) -> Atlas:
+def load_atlas(zones_dir: Path, geodata: Geodata) -> AtlasData:
     """Read every agreement file in ``zones_dir``; raise ZoneDataError on any problem."""
     atlas, problems = read_atlas(zones_dir, geodata)
     if problems:
@@ -60,7 +60,7 @@ def load_atlas(zones_dir: Path, geodata: Geodata) -> Atlas:
     return atlas
 
 
-def read_atlas(zones_dir: Path, geodata: Geodata) -> tuple[Atlas, list[Problem]]:
+def read_atlas(zones_dir: Path, geodata: Geodata) -> tuple[AtlasData, list[Problem]]:
     """Read every agreement file in ``zones_dir``: the atlas of everything that
     read cleanly, and every problem found (so that later checks can run on what
     loaded and all problems are reported at once)."""
@@ -105,7 +105,7 @@ def read_atlas(zones_dir: Path, geodata: Geodata) -> tuple[Atlas, list[Problem]]
             key=lambda a: (a.date, a.slug),
         )
     )
-    atlas = Atlas(
+    atlas = AtlasData(
         agreements=agreements,
         versions=tuple(versions),
         posts=tuple(

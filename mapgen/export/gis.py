@@ -1,0 +1,292 @@
+"""The atlas in the formats GIS people use, written with geopandas and pyogrio.
+
+Every format carries flat, QGIS-friendly fields: the agreement's date and
+title, validity dates as dates, integers as integers, ISO 3166-2 codes and OCHA
+p-codes, the boundary's precision, readable sources, a ``details`` column of
+JSON for what does not flatten, and ``about``: where the boundaries come from
+and how the Golan is drawn. Zones, posts and routes are separate layers where a
+format holds layers (GeoPackage, Shapefile), since QGIS splits mixed geometry
+kinds into sublayers.
+
+geopandas is imported only here, and only when an export asks for it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mapgen.about import ATTRIBUTION, GOLAN_NOTE
+from mapgen.zonefile.seeds import SEEDS
+
+if TYPE_CHECKING:
+    import geopandas
+
+FORMATS = ("geojson", "gpkg", "shp", "fgb", "kml", "csv")
+SUFFIXES = {
+    "geojson": ".geojson",
+    "gpkg": ".gpkg",
+    "shp": ".shp.zip",
+    "fgb": ".fgb",
+    "kml": ".kml",
+    "csv": ".csv",
+}
+LAYERS = {
+    "zones": (
+        "ceasefire",
+        "de-escalation-zone",
+        "demilitarized-zone",
+        "operational-sub-zone",
+    ),
+    "posts": ("observation-post",),
+    "routes": ("route",),
+}
+ABOUT = f"{GOLAN_NOTE} {ATTRIBUTION}"
+# Shapefile (dBASE) field names are at most 10 characters.
+SHAPEFILE_NAMES = {
+    "agreement_date": "agr_date",
+    "agreement_title": "agr_title",
+    "valid_from": "valid_from",
+    "valid_to": "valid_to",
+    "precision": "precision",
+    "precision_note": "prec_note",
+    "governorates": "gov_iso",
+    "ocha_pcodes": "gov_pcode",
+    "area_km2": "area_km2",
+    "sources": "sources",
+    "details": "details",
+}
+# HXL hashtags for the humanitarian CSV (hxlstandard.org).
+HXL = {
+    "id": "#meta+id",
+    "version": "#meta+version",
+    "name": "#loc+name",
+    "kind": "#meta+kind",
+    "number": "#meta+number",
+    "agreement_date": "#date+agreement",
+    "agreement_title": "#meta+agreement",
+    "valid_from": "#date+start",
+    "valid_to": "#date+end",
+    "fate": "#status+fate",
+    "precision": "#meta+precision",
+    "precision_note": "#meta+precision+note",
+    "governorates": "#adm1+code+iso",
+    "ocha_pcodes": "#adm1+code",
+    "area_km2": "#affected+area+km2",
+    "sources": "#meta+source",
+    "details": "#meta+details",
+    "about": "#meta+note",
+    "geometry_wkt": "#geo+wkt",
+}
+COLUMNS = [c for c in HXL if c != "geometry_wkt"]
+
+
+def _source_text(source: dict[str, Any]) -> str:
+    if source.get("kind") == "seed":
+        text = f"{SEEDS.get(source['text'], 'Seed article')} [{source['text']}]"
+    else:
+        text = str(source["text"])
+    url = source.get("url")
+    return f"{text} <{url}>" if url and url != text else text
+
+
+def flat_record(feature: dict[str, Any], pcodes: dict[str, str]) -> dict[str, Any]:
+    """One GeoJSON feature of the atlas as flat fields (geometry apart)."""
+    p = feature["properties"]
+    details = {
+        k: p[k]
+        for k in (
+            "guarantors",
+            "population",
+            "lifecycle",
+            "obligations",
+            "notes",
+            "fate_note",
+            "derived_from",
+            "derivation",
+            "towns",
+            "established_as_reported",
+        )
+        if p.get(k) not in (None, [], "")
+    }
+    govs = list(p.get("governorates") or [])
+    return {
+        "id": p["id"],
+        "version": p.get("version"),
+        "name": p["name"],
+        "kind": p["kind"],
+        "number": p.get("number"),
+        "agreement_date": p["agreement"]["date"],
+        "agreement_title": p["agreement"]["title"],
+        "valid_from": p["valid_from"],
+        "valid_to": p.get("valid_to"),
+        "fate": p.get("fate"),
+        "precision": p["precision"],
+        "precision_note": p.get("precision_note"),
+        "governorates": " ".join(govs),
+        "ocha_pcodes": " ".join(pcodes[g] for g in govs if g in pcodes),
+        "area_km2": p.get("area_km2"),
+        "sources": "; ".join(_source_text(s) for s in p.get("sources", [])),
+        "details": json.dumps(details, ensure_ascii=False, sort_keys=True),
+        "about": ABOUT,
+    }
+
+
+def frame(
+    collection: dict[str, Any],
+    pcodes: dict[str, str],
+    kinds: Iterable[str] | None = None,
+) -> geopandas.GeoDataFrame:
+    """The collection's features (of ``kinds``, or all) as a typed GeoDataFrame in
+    EPSG:4326: dates as dates, areas as floats, numbers as integers."""
+    import geopandas
+    import pandas as pd
+    import shapely.geometry
+
+    wanted = set(kinds) if kinds is not None else None
+    features = [
+        f
+        for f in collection["features"]
+        if wanted is None or f["properties"]["kind"] in wanted
+    ]
+    records = [flat_record(f, pcodes) for f in features]
+    geoms = [shapely.geometry.shape(f["geometry"]) for f in features]
+    df = pd.DataFrame.from_records(records, columns=COLUMNS)
+    for col in ("agreement_date", "valid_from", "valid_to"):
+        df[col] = pd.to_datetime(df[col]).dt.date.astype("object")
+        df.loc[df[col].isna(), col] = None
+    for col in ("version", "number"):
+        df[col] = df[col].astype("Int32")
+    df["area_km2"] = df["area_km2"].astype("float64")
+    return geopandas.GeoDataFrame(df, geometry=geoms, crs="EPSG:4326")
+
+
+def _for_driver(gdf: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
+    """Dates as datetime64 (pyogrio writes them as Date/DateTime fields)."""
+    import pandas as pd
+
+    out = gdf.copy()
+    for col in ("agreement_date", "valid_from", "valid_to"):
+        out[col] = pd.to_datetime(out[col])
+    return out
+
+
+def write(
+    collection: dict[str, Any],
+    fmt: str,
+    path: Path,
+    pcodes: dict[str, str],
+    *,
+    geojson_bytes: Callable[[dict[str, Any]], bytes],
+) -> None:
+    """Write ``collection`` as ``fmt`` to ``path``, whole or not at all (written
+    beside it first, then renamed into place)."""
+    tmpdir = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        tmp = tmpdir / path.name
+        if fmt == "geojson":
+            tmp.write_bytes(geojson_bytes(collection))
+        elif fmt == "csv":
+            _write_csv(collection, pcodes, tmp, tmp.with_name(_hxl_name(path.name)))
+        elif fmt == "kml":
+            _write_kml(frame(collection, pcodes), tmp)
+        elif fmt == "fgb":
+            _quiet_write(_for_driver(frame(collection, pcodes)), tmp, "FlatGeobuf")
+        elif fmt in ("gpkg", "shp"):
+            _write_layers(collection, pcodes, tmp, fmt)
+        else:
+            raise ValueError(f"unknown format {fmt!r}")
+        for made in sorted(tmpdir.iterdir()):
+            os.replace(made, path.with_name(made.name))
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def _hxl_name(name: str) -> str:
+    stem = name[: -len(".csv")] if name.endswith(".csv") else name
+    return f"{stem}-hxl.csv"
+
+
+def _write_layers(
+    collection: dict[str, Any], pcodes: dict[str, str], path: Path, fmt: str
+) -> None:
+    first = True
+    for layer, kinds in LAYERS.items():
+        gdf = frame(collection, pcodes, kinds)
+        if gdf.empty:
+            continue
+        gdf = _for_driver(gdf)
+        if fmt == "shp":
+            gdf = gdf.rename(columns=SHAPEFILE_NAMES)
+        _quiet_write(
+            gdf,
+            path,
+            "GPKG" if fmt == "gpkg" else "ESRI Shapefile",
+            layer=layer,
+            mode="w" if first else "a",
+        )
+        first = False
+
+
+def _quiet_write(
+    gdf: geopandas.GeoDataFrame, path: Path, driver: str, **kwargs: Any
+) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        # GDAL notes, e.g. that a Shapefile stores dates without times.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        gdf.to_file(path, driver=driver, **kwargs)
+
+
+def _write_kml(gdf: geopandas.GeoDataFrame, path: Path) -> None:
+    """KML whose placemarks carry <TimeSpan> (LIBKML reads ``begin``/``end``), so
+    that Google Earth's time slider shows each feature while it was in force."""
+    out = gdf.copy()
+    out["begin"] = [d.isoformat() for d in out["valid_from"]]
+    out["end"] = [d.isoformat() if d is not None else None for d in out["valid_to"]]
+    for col in ("agreement_date", "valid_from", "valid_to"):
+        out[col] = [d.isoformat() if d is not None else None for d in out[col]]
+    out["version"] = out["version"].astype("float64")
+    out["number"] = out["number"].astype("float64")
+    _quiet_write(out, path, "LIBKML")
+
+
+def _write_csv(
+    collection: dict[str, Any], pcodes: dict[str, str], path: Path, hxl_path: Path
+) -> None:
+    import csv
+
+    from mapgen.export.csvcells import text_cell
+
+    gdf = frame(collection, pcodes)
+    header = [*COLUMNS, "geometry_wkt"]
+    rows = []
+    for record, geom in zip(
+        gdf.drop(columns="geometry").to_dict("records"), gdf.geometry, strict=True
+    ):
+        cells = []
+        for col in header[:-1]:
+            value = record[col]
+            if value is None or (isinstance(value, float) and value != value):
+                cells.append("")
+            elif hasattr(value, "isoformat"):
+                cells.append(value.isoformat())
+            elif isinstance(value, str):
+                cells.append(text_cell(value))
+            else:
+                cells.append(str(value))
+        cells.append(geom.wkt)
+        rows.append(cells)
+    for target, tags in ((path, None), (hxl_path, [HXL[c] for c in header])):
+        with target.open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(header)
+            if tags:
+                w.writerow(tags)
+            w.writerows(rows)
