@@ -68,3 +68,31 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
     assert "nothing was written" in failed.stderr
     assert tree_digest(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output", "zones"]
+
+
+def test_the_site_offers_gis_downloads_and_reuses_them_when_unchanged(
+    tmp_path: Path,
+) -> None:
+    import pyogrio
+
+    from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
+    from mapgen.site.build import build
+
+    out = tmp_path / "site"
+    geodata = Geodata(DEFAULT_DIR)
+    written = build(ZONES, out, geodata)
+    for name in ("atlas.gpkg", "atlas.shp.zip", "atlas.fgb", "atlas.kml", "atlas.csv"):
+        assert f"downloads/{name}" in written
+        assert f'href="downloads/{name}" download' in (out / "index.html").read_text()
+    assert dict(pyogrio.list_layers(out / "downloads" / "atlas.gpkg"))["zones"] == (
+        "MultiPolygon"
+    )
+    before = (out / "downloads" / "atlas.gpkg").stat().st_mtime_ns
+    build(ZONES, out, geodata)
+    # Carried over from the previous site (copied, so a new file), same bytes.
+    assert (out / "downloads" / "atlas.gpkg").stat().st_mtime_ns != before
+    reference = tmp_path / "fresh"
+    build(ZONES, reference, geodata)
+    assert (out / "downloads" / "atlas.gpkg").read_bytes() == (
+        reference / "downloads" / "atlas.gpkg"
+    ).read_bytes()

@@ -27,6 +27,11 @@ from mapgen.zonefile.seeds import SEEDS
 if TYPE_CHECKING:
     import geopandas
 
+# GeoPackage records when each table last changed: a fixed date keeps two
+# exports of the same data byte-identical. GDAL takes it from the environment
+# as it loads (set later, or through pyogrio's config options, it was ignored).
+os.environ.setdefault("OGR_CURRENT_DATE", "2016-12-29T00:00:00.000Z")
+
 FORMATS = ("geojson", "gpkg", "shp", "fgb", "kml", "csv")
 SUFFIXES = {
     "geojson": ".geojson",
@@ -215,21 +220,48 @@ def _hxl_name(name: str) -> str:
 def _write_layers(
     collection: dict[str, Any], pcodes: dict[str, str], path: Path, fmt: str
 ) -> None:
+    if fmt == "shp":
+        # GDAL's zip writer stamps entries with the time of writing: write the
+        # files, then zip them with a fixed time, so that two exports are equal.
+        folder = path.with_name(path.name.removesuffix(".shp.zip") + "-shp")
+        folder.mkdir()
+        _write_layer_files(collection, pcodes, folder, "ESRI Shapefile", shp=True)
+        _zip_fixed(folder, path)
+        shutil.rmtree(folder)
+    else:
+        _write_layer_files(collection, pcodes, path, "GPKG", shp=False)
+
+
+def _zip_fixed(folder: Path, path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for member in sorted(folder.iterdir()):
+            info = zipfile.ZipInfo(member.name, date_time=(2016, 12, 29, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, member.read_bytes())
+
+
+def _write_layer_files(
+    collection: dict[str, Any],
+    pcodes: dict[str, str],
+    path: Path,
+    driver: str,
+    *,
+    shp: bool,
+) -> None:
     first = True
     for layer, kinds in LAYERS.items():
         gdf = frame(collection, pcodes, kinds)
         if gdf.empty:
             continue
         gdf = _for_driver(gdf)
-        if fmt == "shp":
+        if shp:
             gdf = gdf.rename(columns=SHAPEFILE_NAMES)
-        _quiet_write(
-            gdf,
-            path,
-            "GPKG" if fmt == "gpkg" else "ESRI Shapefile",
-            layer=layer,
-            mode="w" if first else "a",
-        )
+            _quiet_write(gdf, path / f"{layer}.shp", driver)
+        else:
+            _quiet_write(gdf, path, driver, layer=layer, mode="w" if first else "a")
         first = False
 
 

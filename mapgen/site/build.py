@@ -32,11 +32,13 @@ from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.resolve import Resolved, resolve_atlas
 from mapgen.model import AtlasData
 from mapgen.site import render, render_compare
+from mapgen.site.downloads import Downloads
 from mapgen.site.encode import page_details
 from mapgen.site.outdir import (
     building_dir,
     check_out,
     locked,
+    read_stamp,
     remove_stale,
     swap_in,
     write_stamp,
@@ -138,10 +140,49 @@ def _compute_diffs(jobs: list[_Job], differ: Differ) -> None:
 
 
 def write_site(
-    atlas: AtlasData, resolved: Resolved, geodata: Geodata, out: Path
+    atlas: AtlasData,
+    resolved: Resolved,
+    geodata: Geodata,
+    out: Path,
+    *,
+    previous: Path | None = None,
 ) -> dict[str, int]:
-    """Write every file of the site below ``out``; returns bytes per file."""
+    """Write every file of the site below ``out``; returns bytes per file.
+
+    ``previous`` is the site being replaced, whose downloads are reused when
+    what they are made from has not changed."""
     written: dict[str, int] = {}
+    everything = export.collection_all(atlas, resolved)
+    everything_bytes = export.to_bytes(everything)
+    pcodes = {g.iso: g.ocha for g in geodata.governorates.values() if g.ocha}
+    stamp = read_stamp(previous) if previous is not None else None
+    downloads = Downloads(
+        everything_bytes,
+        pcodes,
+        out / "downloads",
+        previous=previous,
+        previous_key=str(stamp.get("downloads")) if stamp else None,
+    )
+    try:
+        _write_pages(
+            atlas, resolved, geodata, out, written, everything, everything_bytes
+        )
+        written.update(downloads.finish())
+    finally:
+        downloads.cancel()
+    write_stamp(out, list(written), downloads=downloads.key)
+    return written
+
+
+def _write_pages(
+    atlas: AtlasData,
+    resolved: Resolved,
+    geodata: Geodata,
+    out: Path,
+    written: dict[str, int],
+    everything: dict[str, object],
+    everything_bytes: bytes,
+) -> None:
 
     def put(rel: str, data: bytes) -> None:
         path = out / rel
@@ -190,8 +231,7 @@ def write_site(
                 coverage=rows,
             ),
         )
-    everything = export.collection_all(atlas, resolved)
-    put("geojson/zones.geojson", export.to_bytes(everything))
+    put("geojson/zones.geojson", everything_bytes)
     put("stats.csv", stats_csv(all_coverage))
     atlas_states = states(atlas)
     differ = Differ(atlas, resolved, geodata)
@@ -211,7 +251,6 @@ def write_site(
     put("timeline.html", render_compare.timeline_page())
     put("compare.html", render_compare.compare_page())
     put("index.html", render.index_page(atlas, counts))
-    return written
 
 
 class BuildInterruptedError(BaseException):
@@ -253,8 +292,7 @@ def build(zones_dir: Path, out: Path, geodata: Geodata) -> dict[str, int]:
                 remove_stale(out)
                 tmp = building_dir(out)
                 try:
-                    written = write_site(atlas, resolved, geodata, tmp)
-                    write_stamp(tmp, list(written))
+                    written = write_site(atlas, resolved, geodata, tmp, previous=out)
                     swap_in(tmp, out)
                 except BaseException:
                     shutil.rmtree(tmp, ignore_errors=True)

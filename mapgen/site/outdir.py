@@ -23,7 +23,7 @@ from pathlib import Path
 from mapgen.errors import UsageError
 
 STAMP = ".mapgen-site.json"
-_GENERATOR = "mapgen: AtlasData of Syria's ceasefire and de-escalation zones"
+_GENERATOR = "mapgen: Atlas of Syria's ceasefire and de-escalation zones"
 
 
 def check_out(out: Path, *, protected: dict[str, Path]) -> None:
@@ -85,14 +85,22 @@ def _check_replaceable(site: Path, shown: str) -> None:
         )
 
 
-def _stamped_files(site: Path) -> set[str] | None:
-    """The files a mapgen build wrote into ``site``, from its stamp; None if it
-    has no readable stamp."""
+def read_stamp(site: Path) -> dict[str, object] | None:
+    """The stamp of a site mapgen built, or None."""
     try:
         stamp = json.loads((site / STAMP).read_text("utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(stamp, dict) or stamp.get("generator") != _GENERATOR:
+        return None
+    return stamp
+
+
+def _stamped_files(site: Path) -> set[str] | None:
+    """The files a mapgen build wrote into ``site``, from its stamp; None if it
+    has no readable stamp."""
+    stamp = read_stamp(site)
+    if stamp is None:
         return None
     files = stamp.get("files")
     if not isinstance(files, list):
@@ -100,8 +108,10 @@ def _stamped_files(site: Path) -> set[str] | None:
     return {str(f) for f in files} | {STAMP}
 
 
-def write_stamp(site: Path, files: list[str]) -> None:
-    data = {"generator": _GENERATOR, "files": sorted(files)}
+def write_stamp(site: Path, files: list[str], **meta: str) -> None:
+    """List the files a build wrote (and facts such as the key of what its
+    downloads were made from) in the site's stamp."""
+    data: dict[str, object] = {"generator": _GENERATOR, "files": sorted(files), **meta}
     (site / STAMP).write_text(json.dumps(data, indent=0) + "\n", "utf-8")
 
 

@@ -25,6 +25,24 @@ from mapgen.site.encode import encode_geometry, page_features
 TITLE = "Syria ceasefire and de-escalation zones atlas"
 
 
+DOWNLOADS_HTML = (
+    '<section class="downloads"><h2>Downloads for GIS</h2><p>Every version of every '
+    "zone, post and route, with its dates, precision, sources and the Golan note:</p>"
+    '<ul><li><a href="downloads/atlas.gpkg" download>GeoPackage</a> (QGIS, ArcGIS; '
+    "layers zones, posts, routes)</li>"
+    '<li><a href="downloads/atlas.shp.zip" download>Shapefile</a> (zipped, one per '
+    "layer)</li>"
+    '<li><a href="downloads/atlas.fgb" download>FlatGeobuf</a></li>'
+    '<li><a href="downloads/atlas.kml" download>KML</a> (Google Earth; its time '
+    "slider shows each feature while it was in force)</li>"
+    '<li><a href="downloads/atlas.csv" download>CSV</a> with WKT geometry, ISO '
+    'and OCHA p-codes (<a href="downloads/atlas-hxl.csv" download>HXL-tagged</a>)'
+    "</li>"
+    '<li><a href="geojson/zones.geojson" download>GeoJSON</a> (RFC 7946)</li></ul>'
+    "</section>"
+)
+
+
 def json_for_script(data: Any) -> str:
     """JSON that is safe inside <script>: no '<', '>' or '&' can end the element."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -314,6 +332,7 @@ def index_page(atlas: AtlasData, counts: dict[dt.date, int]) -> bytes:
         '<a href="compare.html">Compare two dates</a>'
         '<a href="geojson/zones.geojson" download>All zone versions (GeoJSON)</a>'
         '<a href="stats.csv" download>Areas by date (CSV)</a></nav></header>',
+        DOWNLOADS_HTML,
         '<main class="index">',
         "<p>The ceasefire and de-escalation zones agreed for Syria between December "
         "2016 and December 2018, one map per agreement date. Every zone says which "

@@ -1,0 +1,92 @@
+"""The site's GIS downloads: written by a separate process while the pages are
+written, or carried over from the previous site when what they are made from has
+not changed (the stamp records that)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from mapgen.errors import UsageError
+from mapgen.export.downloads import FILES
+
+# Change when the downloads' content changes for the same input.
+_FORMAT_VERSION = b"mapgen-downloads-1"
+
+
+def downloads_key(collection: bytes, pcodes: dict[str, str]) -> str:
+    digest = hashlib.sha256(_FORMAT_VERSION)
+    digest.update(collection)
+    digest.update(json.dumps(pcodes, sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()
+
+
+class Downloads:
+    """Started with the data, finished (waited for) at the end of the build."""
+
+    def __init__(
+        self,
+        collection: bytes,
+        pcodes: dict[str, str],
+        out: Path,
+        *,
+        previous: Path | None,
+        previous_key: str | None,
+    ) -> None:
+        self.key = downloads_key(collection, pcodes)
+        self.out = out
+        self.proc: subprocess.Popen[str] | None = None
+        self._scratch: Path | None = None
+        if (
+            previous is not None
+            and previous_key == self.key
+            and all((previous / "downloads" / n).is_file() for n in FILES)
+        ):
+            out.mkdir(parents=True, exist_ok=True)
+            for name in FILES:
+                shutil.copyfile(previous / "downloads" / name, out / name)
+            return
+        self._scratch = Path(tempfile.mkdtemp(prefix="mapgen-downloads-"))
+        source = self._scratch / "zones.geojson"
+        source.write_bytes(collection)
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mapgen.export.downloads",
+                str(source),
+                str(out),
+                json.dumps(pcodes),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def finish(self) -> dict[str, int]:
+        """Wait for the files; their sizes by path below the site."""
+        try:
+            if self.proc is not None:
+                _, err = self.proc.communicate()
+                if self.proc.returncode != 0:
+                    last = (err.strip().splitlines() or ["no message"])[-1]
+                    raise UsageError(
+                        f"The GIS downloads could not be written ({last}); check that "
+                        "geopandas and pyogrio are installed."
+                    )
+        finally:
+            self.cancel()
+        return {f"downloads/{n}": (self.out / n).stat().st_size for n in FILES}
+
+    def cancel(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
