@@ -53,6 +53,9 @@ PRECISION_DASH = {"exact": None, "approximate": "7 5", "schematic": "2 5"}
 def open_atlas(
     zones: str | Path | None = None,
     boundaries: str | Path | None = None,
+    *,
+    boundary_key: str | None = None,
+    geodata: str | Path | None = None,
 ) -> Atlas:
     """Open the atlas: read and check the zone files and draw every zone.
 
@@ -61,8 +64,13 @@ def open_atlas(
     zones : str or Path, optional
         A folder of zone files; by default the atlas's own.
     boundaries : str or Path, optional
-        A folder of geodata extracts (``governorates.geojson``, ``towns.json``,
-        ``neighbours.geojson``); by default the packaged ones.
+        An admin-1 boundary file (Shapefile, GeoPackage or GeoJSON, e.g. OCHA's
+        COD-AB ``syr_admbnda_adm1``) to use instead of the packaged governorates.
+    boundary_key : str, optional
+        The boundary file's field of ISO 3166-2 codes or OCHA p-codes; by default
+        the field whose values are such codes.
+    geodata : str or Path, optional
+        A folder of geodata extracts; by default the packaged ones.
 
     Returns
     -------
@@ -73,6 +81,8 @@ def open_atlas(
     ------
     mapgen.errors.ZoneDataError
         If the zone files have problems; ``problems`` lists each with its place.
+    mapgen.errors.BoundaryError
+        If the boundary file cannot stand in for the governorates.
 
     Examples
     --------
@@ -80,9 +90,13 @@ def open_atlas(
     >>> atlas.dates[0]
     datetime.date(2016, 12, 29)
     """
-    geodata = Geodata(Path(boundaries) if boundaries else GEODATA_DIR)
-    data, resolved = load_and_resolve(Path(zones) if zones else ZONES_DIR, geodata)
-    return Atlas(data, resolved, geodata)
+    extracts = Geodata(
+        Path(geodata) if geodata else GEODATA_DIR,
+        boundaries=Path(boundaries) if boundaries else None,
+        boundary_key=boundary_key,
+    )
+    data, resolved = load_and_resolve(Path(zones) if zones else ZONES_DIR, extracts)
+    return Atlas(data, resolved, extracts)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 from mapgen.analysis.diff import as_csv, as_geojson, as_table
 from mapgen.analysis.diff import diff as diff_dates
 from mapgen.analysis.timeline import parse_date, period
-from mapgen.errors import GeodataError, UsageError, ZoneDataError
+from mapgen.errors import BoundaryError, GeodataError, UsageError, ZoneDataError
 from mapgen.export.features import collection_all, collection_on, to_bytes
 from mapgen.export.gis import FORMATS, SUFFIXES
 from mapgen.geodata.bundled import ZONES_DIR
@@ -45,6 +45,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     common.add_argument(
         "--geodata", type=Path, default=DEFAULT_DIR, help="geodata extracts"
+    )
+    common.add_argument(
+        "--boundaries",
+        type=Path,
+        help="an admin-1 boundary file (Shapefile, GeoPackage or GeoJSON, e.g. OCHA's "
+        "syr_admbnda_adm1) to use instead of the packaged governorates",
+    )
+    common.add_argument(
+        "--boundary-key",
+        metavar="FIELD",
+        help="the boundary file's field of ISO 3166-2 codes or OCHA p-codes "
+        "(default: found by its values, e.g. ADM1_PCODE)",
     )
     b = sub.add_parser("build", parents=[common], help="build the whole site")
     b.add_argument(
@@ -141,6 +153,14 @@ def main(argv: list[str] | None = None) -> int:
     except GeodataError as exc:
         _say(f"mapgen: {exc}")
         return 1
+    except BoundaryError as exc:
+        for sentence in exc.problems:
+            _say(sentence)
+        n = len(exc.problems)
+        _say(
+            f"mapgen: {n} problem{'s' if n != 1 else ''} in the boundary file; nothing was written."
+        )
+        return 1
     except UsageError as exc:
         _say(f"mapgen: {exc}")
         return 2
@@ -208,7 +228,11 @@ def _os_sentence(exc: OSError, args: argparse.Namespace) -> str:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "geodata":
         return _refresh(args)
-    geodata = Geodata(args.geodata)
+    geodata = Geodata(
+        args.geodata,
+        boundaries=getattr(args, "boundaries", None),
+        boundary_key=getattr(args, "boundary_key", None),
+    )
     if args.command == "schema":
         from mapgen.zonefile.schema import schema_bytes
 
@@ -385,7 +409,7 @@ def _rebuild(run: Callable[[], dict[str, int]], args: argparse.Namespace) -> Non
         for problem in exc.problems:
             print(problem, flush=True)
         print("Not rebuilt: the previous site is still in place.", flush=True)
-    except (UsageError, GeodataError) as exc:
+    except (UsageError, GeodataError, BoundaryError) as exc:
         print(f"Not rebuilt: {exc}", flush=True)
     except OSError as exc:
         print(f"Not rebuilt: {_os_sentence(exc, args)}", flush=True)

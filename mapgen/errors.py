@@ -40,3 +40,12 @@ class UsageError(ValueError):
 
 class GeodataError(ValueError):
     """A geodata extract is damaged (truncated, empty, or not what mapgen wrote)."""
+
+
+class BoundaryError(ValueError):
+    """A user's boundary file cannot stand in for the governorates; ``problems``
+    lists every reason, each a full sentence naming the file."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))

@@ -12,7 +12,8 @@ from shapely.geometry import shape
 
 from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.measure import check_band
-from mapgen.geometry.resolve import Resolved, area_km2, to_metres
+from mapgen.geometry.projection import area_km2, to_metres
+from mapgen.geometry.resolve import Resolved
 from mapgen.model import AtlasData
 
 SOCHI = dt.date(2018, 9, 17)

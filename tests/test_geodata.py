@@ -10,7 +10,7 @@ import shapely
 from conftest import MAPGEN
 
 from mapgen.geodata.extracts import DEFAULT_DIR, Geodata, normalise
-from mapgen.geometry.resolve import area_km2
+from mapgen.geometry.projection import area_km2
 
 
 def test_fourteen_governorates_and_undof_keyed_by_iso(geodata: Geodata) -> None:

@@ -8,7 +8,8 @@ import pytest
 import shapely
 
 from mapgen.geodata.extracts import Geodata, Town
-from mapgen.geometry.resolve import Resolved, area_km2, governorates_touched
+from mapgen.geometry.projection import area_km2
+from mapgen.geometry.resolve import Resolved, governorates_touched
 from mapgen.model import AtlasData
 
 GOVERNMENT_CITIES = [

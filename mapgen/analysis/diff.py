@@ -20,7 +20,8 @@ from shapely.geometry.base import BaseGeometry
 from mapgen.export.csvcells import text_cell
 from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.geojson import dumps_compact, feature_collection, geometry_json
-from mapgen.geometry.resolve import Resolved, area_km2
+from mapgen.geometry.projection import area_km2
+from mapgen.geometry.resolve import Resolved
 from mapgen.model import AtlasData, ZoneVersion
 
 COUNTED = ("de-escalation-zone", "demilitarized-zone", "operational-sub-zone")

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from mapgen.export.csvcells import text_cell
 from mapgen.geodata.extracts import Geodata
-from mapgen.geometry.resolve import Resolved, area_km2
+from mapgen.geometry.projection import area_km2
+from mapgen.geometry.resolve import Resolved
 from mapgen.model import AtlasData
 
 

@@ -140,12 +140,40 @@ def _trigrams(text: str) -> set[str]:
 
 @dataclass
 class Geodata:
+    """The geodata extracts in ``directory``; with ``boundaries``, a user's own
+    admin-1 file (keyed by ``boundary_key``) stands in for the governorates."""
+
     directory: Path
+    boundaries: Path | None = None
+    boundary_key: str | None = None
 
     @cached_property
     def governorates(self) -> dict[str, Governorate]:
         with _reading(self.directory / "governorates.geojson") as raw:
-            return self._governorates(raw)
+            packaged = self._governorates(raw)
+        if self.boundaries is None:
+            return packaged
+        from mapgen.geodata.boundaries import read_boundaries
+
+        return read_boundaries(self.boundaries, self.boundary_key, packaged)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of what the geodata is (not where it lies), for caches."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        for name in ("governorates.geojson", "towns.json"):
+            try:
+                digest.update((self.directory / name).read_bytes())
+            except OSError:
+                digest.update(name.encode("utf-8"))
+        if self.boundaries is not None:
+            from mapgen.geodata.boundaries import file_digest
+
+            digest.update(file_digest(self.boundaries).encode("ascii"))
+            digest.update(str(self.boundary_key).encode("utf-8"))
+        return digest.hexdigest()
 
     def _governorates(self, raw: Any) -> dict[str, Governorate]:
         out = {}
@@ -170,9 +198,12 @@ class Geodata:
 
     @cached_property
     def syria(self) -> BaseGeometry:
-        return shapely.coverage_union_all(
-            [g.geometry for g in self.governorates.values()]
-        )
+        shapes = [g.geometry for g in self.governorates.values()]
+        if self.boundaries is None:
+            # The packaged extract is a clean coverage (a test checks it).
+            return shapely.coverage_union_all(shapes)
+        # A user's file shares borders only to within its own precision.
+        return shapely.union_all(shapes)
 
     @cached_property
     def gazetteer(self) -> Gazetteer:

@@ -19,7 +19,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from mapgen.geometry.resolve import to_metres
+from mapgen.geometry.projection import to_metres
 
 
 @dataclass(frozen=True)

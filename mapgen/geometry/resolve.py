@@ -15,40 +15,18 @@ from typing import Any
 
 import numpy as np
 import shapely
-from numpy.typing import NDArray
-from pyproj import Transformer
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from mapgen.errors import Problem, ZoneDataError
 from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.geojson import geometry_json
+from mapgen.geometry.projection import area_km2, to_degrees, to_metres
 from mapgen.model import AtlasData, Band, Part, Slice, ZoneVersion
 
-# Planar area in this projection equals geodesic area (see tooling.md).
-EQUAL_AREA = "+proj=laea +lat_0=35 +lon_0=38.5 +datum=WGS84 +units=m +no_defs"
-_TO_METRES = Transformer.from_crs("EPSG:4326", EQUAL_AREA, always_xy=True)
-_TO_DEGREES = Transformer.from_crs(EQUAL_AREA, "EPSG:4326", always_xy=True)
 MIN_AREA_KM2 = 0.5
 # How close to the international border a zone edge counts as lying on it.
 BORDER_TOLERANCE_M = 300.0
-
-
-def to_metres(geom: BaseGeometry) -> BaseGeometry:
-    return shapely.transform(geom, lambda xy: _xy(_TO_METRES, xy))
-
-
-def to_degrees(geom: BaseGeometry) -> BaseGeometry:
-    return shapely.transform(geom, lambda xy: _xy(_TO_DEGREES, xy))
-
-
-def _xy(transformer: Transformer, xy: NDArray[np.float64]) -> NDArray[np.float64]:
-    x, y = transformer.transform(xy[:, 0], xy[:, 1])
-    return np.column_stack([x, y])
-
-
-def area_km2(geom: BaseGeometry) -> float:
-    return float(to_metres(geom).area) / 1e6
 
 
 @dataclass
@@ -148,7 +126,7 @@ _SHAPES: dict[str, tuple[BaseGeometry, BaseGeometry | None, tuple[str, ...]]] = 
 def _fingerprint(
     version: ZoneVersion, atlas: AtlasData, resolved: Resolved, geodata: Geodata
 ) -> str:
-    parts = [str(geodata.directory), version.definition]
+    parts = [geodata.fingerprint, version.definition]
     if version.derived is not None:
         base = next(
             (
