@@ -26,28 +26,12 @@ from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.resolve import Resolved
 from mapgen.model import Agreement, AtlasData
 from mapgen.site.build import load_and_resolve
+from mapgen.vocabulary import COLOURS, PRECISION_DASH, ZONE_KINDS
 
 if TYPE_CHECKING:
     import folium
     import geopandas
     import pandas
-
-ZONE_KINDS = (
-    "ceasefire",
-    "de-escalation-zone",
-    "demilitarized-zone",
-    "operational-sub-zone",
-)
-# The pages' colours for each kind (mapgen/site/static/atlas.js).
-KIND_COLOURS = {
-    "ceasefire": "#7b6fb0",
-    "de-escalation-zone": "#e6550d",
-    "demilitarized-zone": "#c51b1b",
-    "operational-sub-zone": "#2b7bba",
-    "route": "#333333",
-    "observation-post": "#0b4f8a",
-}
-PRECISION_DASH = {"exact": None, "approximate": "7 5", "schematic": "2 5"}
 
 
 def open_atlas(
@@ -261,7 +245,7 @@ class Atlas:
         fmap = folium.Map(**kwargs)
         for feature in collection["features"]:
             p = feature["properties"]
-            colour = KIND_COLOURS.get(p["kind"], "#555555")
+            colour = COLOURS.get(p["kind"], "#555555")
             style = {
                 "color": colour,
                 "fillColor": colour,

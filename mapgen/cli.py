@@ -16,6 +16,7 @@ from pathlib import Path
 from mapgen.analysis.diff import as_csv, as_geojson, as_table
 from mapgen.analysis.diff import diff as diff_dates
 from mapgen.analysis.timeline import parse_date, period
+from mapgen.cache import BuildCache
 from mapgen.errors import BoundaryError, GeodataError, UsageError, ZoneDataError
 from mapgen.export.features import collection_all, collection_on, to_bytes
 from mapgen.export.gis import FORMATS, SUFFIXES
@@ -375,6 +376,7 @@ def _watch(args: argparse.Namespace, geodata: Geodata) -> int:
     shape and difference an edit did not touch. Each rebuild is atomic. Bad data,
     a missing zone folder or a failed write is reported and waited out."""
     seen: object = ()
+    cache = BuildCache()
 
     def stop(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
@@ -394,7 +396,7 @@ def _watch(args: argparse.Namespace, geodata: Geodata) -> int:
                         flush=True,
                     )
                 else:
-                    _rebuild(lambda: build(args.zones, args.out, geodata), args)
+                    _rebuild(lambda: build(args.zones, args.out, geodata, cache), args)
             time.sleep(args.interval)
     except (KeyboardInterrupt, BuildInterruptedError):
         print("Stopped watching.", flush=True)

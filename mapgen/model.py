@@ -7,18 +7,10 @@ from dataclasses import dataclass, field
 
 from mapgen.errors import Mark
 from mapgen.geodata.extracts import Town
+from mapgen.vocabulary import PRECISIONS as PRECISIONS
+from mapgen.vocabulary import ZONE_KINDS
 
-KINDS = (
-    "ceasefire",
-    "de-escalation-zone",
-    "demilitarized-zone",
-    "operational-sub-zone",
-)
-PRECISIONS = {
-    "exact": "follows administrative boundaries from Natural Earth",
-    "approximate": "traced by the project from named towns and/or a drawn outline",
-    "schematic": "indicative only: the sources name the area, not its limits",
-}
+KINDS = ZONE_KINDS
 FATES = ("retaken", "superseded", "expired", "surrendered")
 # In this order on a shared date: a revision precedes its own maps and entry into force.
 STAGES = ("declared", "revised", "maps-agreed", "in-force", "ended")

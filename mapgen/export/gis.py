@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mapgen.about import ATTRIBUTION, GOLAN_NOTE
+from mapgen.vocabulary import ZONE_KINDS
 from mapgen.zonefile.seeds import SEEDS
 
 if TYPE_CHECKING:
@@ -42,12 +43,7 @@ SUFFIXES = {
     "csv": ".csv",
 }
 LAYERS = {
-    "zones": (
-        "ceasefire",
-        "de-escalation-zone",
-        "demilitarized-zone",
-        "operational-sub-zone",
-    ),
+    "zones": ZONE_KINDS,
     "posts": ("observation-post",),
     "routes": ("route",),
 }

@@ -18,6 +18,7 @@ import shapely
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
+from mapgen.cache import BuildCache
 from mapgen.errors import Problem, ZoneDataError
 from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.geojson import geometry_json
@@ -65,7 +66,11 @@ class Resolved:
         return [code for code, geom in self.boundaries.items() if geom.covers(point)]
 
 
-def resolve_atlas(atlas: AtlasData, geodata: Geodata) -> Resolved:
+def resolve_atlas(
+    atlas: AtlasData, geodata: Geodata, cache: BuildCache | None = None
+) -> Resolved:
+    """Draw every zone version, post and route; reuse shapes from ``cache``."""
+    cache = cache if cache is not None else BuildCache()
     problems: list[Problem] = []
     out = Resolved({})
     out.boundaries = {
@@ -74,7 +79,7 @@ def resolve_atlas(atlas: AtlasData, geodata: Geodata) -> Resolved:
     drawn = [v for v in atlas.versions if v.derived is None]
     for version in drawn + [v for v in atlas.versions if v.derived is not None]:
         fingerprint = _fingerprint(version, atlas, out, geodata)
-        cached = _SHAPES.get(fingerprint)
+        cached = cache.shape(fingerprint)
         if cached is not None:
             geom, front, govs = cached
         else:
@@ -95,7 +100,7 @@ def resolve_atlas(atlas: AtlasData, geodata: Geodata) -> Resolved:
                 else tuple(governorates_touched(geom, geodata))
             )
             if len(problems) == before:
-                _SHAPES[fingerprint] = (geom, front, govs)
+                cache.keep_shape(fingerprint, (geom, front, govs))
         out.shapes[version.key] = geom
         out.fingerprints[version.key] = fingerprint
         out.governorates[version.key] = govs
@@ -115,12 +120,6 @@ def resolve_atlas(atlas: AtlasData, geodata: Geodata) -> Resolved:
     if problems:
         raise ZoneDataError(problems)
     return out
-
-
-# Resolved shapes by fingerprint, kept for the life of the process, so that
-# 'mapgen watch' re-resolves only what an edit changed. A fingerprint covers
-# everything a shape is made from, so a stale entry can never be returned.
-_SHAPES: dict[str, tuple[BaseGeometry, BaseGeometry | None, tuple[str, ...]]] = {}
 
 
 def _fingerprint(

@@ -22,10 +22,12 @@ from types import FrameType
 from rcssmin import cssmin
 from rjsmin import jsmin
 
+from mapgen import vocabulary
 from mapgen.analysis.diff import Differ
 from mapgen.analysis.stats import Coverage, coverage
 from mapgen.analysis.stats import to_csv as stats_csv
 from mapgen.analysis.timeline import diff_pairs, states
+from mapgen.cache import BuildCache
 from mapgen.errors import ZoneDataError
 from mapgen.export import features as export
 from mapgen.geodata.extracts import Geodata
@@ -52,7 +54,9 @@ def leaflet_dir() -> Path:
     return Path(str(files("js_lib_leaflet") / "static" / "js_lib_leaflet"))
 
 
-def load_and_resolve(zones_dir: Path, geodata: Geodata) -> tuple[AtlasData, Resolved]:
+def load_and_resolve(
+    zones_dir: Path, geodata: Geodata, cache: BuildCache | None = None
+) -> tuple[AtlasData, Resolved]:
     """Read and check the zone files, then draw every zone version; raise one
     ZoneDataError with every problem of both steps, so that a geometry problem
     in one file is reported alongside a key problem in another."""
@@ -61,7 +65,7 @@ def load_and_resolve(zones_dir: Path, geodata: Geodata) -> tuple[AtlasData, Reso
     # half-read values would only echo the same mistakes as geometry problems.
     faulty = {p.mark.path for p in problems}
     try:
-        resolved = resolve_atlas(_without_files(atlas, faulty), geodata)
+        resolved = resolve_atlas(_without_files(atlas, faulty), geodata, cache)
     except ZoneDataError as exc:
         problems = [*problems, *exc.problems]
     if problems:
@@ -78,11 +82,6 @@ def _without_files(atlas: AtlasData, paths: set[str]) -> AtlasData:
         posts=tuple(p for p in atlas.posts if p.mark.path not in paths),
         routes=tuple(r for r in atlas.routes if r.mark.path not in paths),
     )
-
-
-# Difference scripts by everything they are made from, kept for the life of
-# the process ('mapgen watch' reuses those an edit did not touch).
-_DIFF_SCRIPTS: dict[str, bytes] = {}
 
 
 def _pair_key(
@@ -119,7 +118,7 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _compute_diffs(jobs: list[_Job], differ: Differ) -> None:
+def _compute_diffs(jobs: list[_Job], differ: Differ) -> list[tuple[str, bytes]]:
     """Difference scripts for the pairs not cached yet, on every core: the
     workers are forked, so they share the atlas and shapes without copying."""
     global _WORKER_DIFFER
@@ -136,7 +135,7 @@ def _compute_diffs(jobs: list[_Job], differ: Differ) -> None:
         with mp.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
             results = [r for part in pool.map(_diff_scripts, chunks) for r in part]
     _WORKER_DIFFER = None
-    _DIFF_SCRIPTS.update(results)
+    return results
 
 
 def write_site(
@@ -146,6 +145,7 @@ def write_site(
     out: Path,
     *,
     previous: Path | None = None,
+    cache: BuildCache | None = None,
 ) -> dict[str, int]:
     """Write every file of the site below ``out``; returns bytes per file.
 
@@ -165,7 +165,14 @@ def write_site(
     )
     try:
         _write_pages(
-            atlas, resolved, geodata, out, written, everything, everything_bytes
+            atlas,
+            resolved,
+            geodata,
+            out,
+            written,
+            everything,
+            everything_bytes,
+            cache if cache is not None else BuildCache(),
         )
         written.update(downloads.finish())
     finally:
@@ -182,6 +189,7 @@ def _write_pages(
     written: dict[str, int],
     everything: dict[str, object],
     everything_bytes: bytes,
+    cache: BuildCache,
 ) -> None:
 
     def put(rel: str, data: bytes) -> None:
@@ -197,11 +205,13 @@ def _write_pages(
         put(f"lib/leaflet/images/{image.name}", image.read_bytes())
     static = files("mapgen.site") / "static"
     for name in ("atlas.js", "pages.js", "timeline.js", "compare.js"):
-        put(f"assets/{name}", jsmin((static / name).read_text("utf-8")).encode("utf-8"))
+        code = jsmin((static / name).read_text("utf-8"))
+        if name == "atlas.js":
+            code = vocabulary.script() + code
+        put(f"assets/{name}", code.encode("utf-8"))
     for name in ("atlas.css", "pages.css"):
-        put(
-            f"assets/{name}", cssmin((static / name).read_text("utf-8")).encode("utf-8")
-        )
+        style = vocabulary.css() + cssmin((static / name).read_text("utf-8"))
+        put(f"assets/{name}", style.encode("utf-8"))
     put("data/base.js", render.base_script(geodata))
     put("data/base-detail.js", render.base_detail_script(geodata))
     put("data/towns.js", render.towns_script(geodata))
@@ -245,9 +255,11 @@ def _write_pages(
         pair = f"{first.index}-{second.index}"
         key = _pair_key(atlas, resolved, pair, first.start, second.start)
         jobs.append((key, pair, first.start, second.start))
-    _compute_diffs([j for j in jobs if j[0] not in _DIFF_SCRIPTS], differ)
+    scripts = cache.diff_scripts
+    scripts.update(_compute_diffs([j for j in jobs if j[0] not in scripts], differ))
     for key, pair, _, _ in jobs:
-        put(f"data/diff/{pair}.js", _DIFF_SCRIPTS[key])
+        cache.use_script(key)
+        put(f"data/diff/{pair}.js", scripts[key])
     put("timeline.html", render_compare.timeline_page())
     put("compare.html", render_compare.compare_page())
     put("index.html", render.index_page(atlas, counts))
@@ -273,7 +285,9 @@ def _signals_raise() -> Iterator[None]:
             signal.signal(s, h)
 
 
-def build(zones_dir: Path, out: Path, geodata: Geodata) -> dict[str, int]:
+def build(
+    zones_dir: Path, out: Path, geodata: Geodata, cache: BuildCache | None = None
+) -> dict[str, int]:
     """Validate, resolve and write the site; swap it in only when complete.
 
     ``out`` must be new, empty, or a site mapgen built (see
@@ -283,7 +297,7 @@ def build(zones_dir: Path, out: Path, geodata: Geodata) -> dict[str, int]:
     check_out(out, protected=protected)
     out = out.resolve()
     with _signals_raise():
-        atlas, resolved = load_and_resolve(zones_dir, geodata)
+        atlas, resolved = load_and_resolve(zones_dir, geodata, cache)
         made = _make_parents(out.parent)
         try:
             with locked(out.parent):
@@ -292,7 +306,9 @@ def build(zones_dir: Path, out: Path, geodata: Geodata) -> dict[str, int]:
                 remove_stale(out)
                 tmp = building_dir(out)
                 try:
-                    written = write_site(atlas, resolved, geodata, tmp, previous=out)
+                    written = write_site(
+                        atlas, resolved, geodata, tmp, previous=out, cache=cache
+                    )
                     swap_in(tmp, out)
                 except BaseException:
                     shutil.rmtree(tmp, ignore_errors=True)
@@ -302,6 +318,8 @@ def build(zones_dir: Path, out: Path, geodata: Geodata) -> dict[str, int]:
                 with contextlib.suppress(OSError):
                     folder.rmdir()
             raise
+    if cache is not None:
+        cache.prune()
     return written
 
 

@@ -14,14 +14,8 @@ from shapely.geometry.base import BaseGeometry
 from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.resolve import Resolved
 from mapgen.model import ZoneVersion
+from mapgen.vocabulary import COLOURS
 
-# Same colours as the pages (mapgen/site/static/atlas.js).
-COLOURS = {
-    "ceasefire": "#7b6fb0",
-    "de-escalation-zone": "#e6550d",
-    "demilitarized-zone": "#c51b1b",
-    "operational-sub-zone": "#2b7bba",
-}
 OPACITY = {"ceasefire": 0.12, "operational-sub-zone": 0.25}
 WIDTH, HEIGHT = 240, 200
 WEST, SOUTH, EAST, NORTH = 35.6, 32.2, 42.5, 37.4

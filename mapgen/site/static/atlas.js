@@ -4,16 +4,11 @@
 (function () {
   "use strict";
 
-  var KIND_COLOURS = {
-    "ceasefire": "#7b6fb0",
-    "de-escalation-zone": "#e6550d",
-    "demilitarized-zone": "#c51b1b",
-    "operational-sub-zone": "#2b7bba",
-    "route": "#333333",
-    "observation-post": "#0b4f8a"
-  };
+  // The atlas's vocabulary (mapgen/vocabulary.py), prefixed to this file at build time.
+  var VOCABULARY = window.ATLAS_VOCABULARY;
+  var KIND_COLOURS = VOCABULARY.colours;
   var SVGNS = "http://www.w3.org/2000/svg";
-  var PRECISION_DASH = { exact: null, approximate: "7 5", schematic: "2 5" };
+  var PRECISION_DASH = VOCABULARY.dash;
 
   // Hatched fills for schematic shapes: one SVG pattern per kind colour, in a
   // hidden <svg> of their own; paths anywhere in the page use them from CSS

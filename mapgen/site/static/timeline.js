@@ -6,7 +6,7 @@
   "use strict";
   var A = window.Atlas, el = A.el;
   var DAY = 86400000;
-  var KINDS = ["ceasefire", "de-escalation-zone", "demilitarized-zone", "operational-sub-zone", "route", "observation-post"];
+  var KINDS = window.ATLAS_VOCABULARY.kinds;
 
   function toDays(iso) { return Math.round(Date.parse(iso + "T00:00:00Z") / DAY); }
   function toIso(days) { return new Date(days * DAY).toISOString().slice(0, 10); }

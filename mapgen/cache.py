@@ -1,0 +1,46 @@
+"""What one build can reuse from the one before, passed in explicitly.
+
+``mapgen watch`` keeps one :class:`BuildCache` for its whole run, so an edit
+recomputes only the shapes and differences it touched. Entries are keyed by
+fingerprints of everything they are made from (zone definitions, the geodata's
+content), so a stale entry is never returned; after each build only what that
+build used is kept, so the cache does not grow over a long session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shapely.geometry.base import BaseGeometry
+
+# A resolved shape: the geometry, the front line it was derived along (if any)
+# and the governorates it touches.
+Shape = tuple[BaseGeometry, BaseGeometry | None, tuple[str, ...]]
+
+
+@dataclass
+class BuildCache:
+    shapes: dict[str, Shape] = field(default_factory=dict)
+    diff_scripts: dict[str, bytes] = field(default_factory=dict)
+    _used_shapes: set[str] = field(default_factory=set)
+    _used_scripts: set[str] = field(default_factory=set)
+
+    def shape(self, key: str) -> Shape | None:
+        self._used_shapes.add(key)
+        return self.shapes.get(key)
+
+    def keep_shape(self, key: str, shape: Shape) -> None:
+        self._used_shapes.add(key)
+        self.shapes[key] = shape
+
+    def use_script(self, key: str) -> None:
+        self._used_scripts.add(key)
+
+    def prune(self) -> None:
+        """Keep only what the last build used."""
+        self.shapes = {k: v for k, v in self.shapes.items() if k in self._used_shapes}
+        self.diff_scripts = {
+            k: v for k, v in self.diff_scripts.items() if k in self._used_scripts
+        }
+        self._used_shapes.clear()
+        self._used_scripts.clear()
