@@ -23,8 +23,12 @@ from mapgen.model import (
     Agreement,
     AgreementRef,
     AtlasData,
+    Band,
+    Event,
     Extent,
     Figure,
+    Slice,
+    Source,
     ZoneVersion,
 )
 from mapgen.zonefile._derived import read_derivation, read_events
@@ -42,6 +46,31 @@ ZONE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @dataclass
+class _ZoneFields:
+    """What a zone entry says, each value typed as the model wants it; None
+    where the key is absent or its value had a problem (reported already)."""
+
+    name: str | None = None
+    kind: str | None = None
+    governorates: tuple[str, ...] = ()
+    extent: Extent | None = None
+    derived: Band | Slice | None = None
+    has_derived: bool = False
+    events: tuple[Event, ...] = ()
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    fate: str | None = None
+    fate_note: str | None = None
+    precision: str | None = None
+    precision_note: str | None = None
+    guarantors: tuple[str, ...] | None = None
+    population: tuple[Figure, ...] = ()
+    sources: tuple[Source, ...] = ()
+    notes: str | None = None
+    agreement: AgreementRef | None = None
+
+
+@dataclass
 class _Draft:
     """A zone entry read from one file, before cross-file checks."""
 
@@ -49,7 +78,7 @@ class _Draft:
     id_mark: Mark
     zone_id: str
     revises: bool
-    fields: dict[str, object]
+    fields: _ZoneFields
 
 
 def load_atlas(zones_dir: Path, geodata: Geodata) -> AtlasData:
@@ -261,8 +290,9 @@ def _read_agreement(
     # problem of its own, so that one mistake is not reported twice.
     declared = [d.zone_id for d in drafts] + _ids_in(top.get("routes"))
     for d in drafts:
-        d.fields["agreement"] = agreement.ref
-        d.fields.setdefault("guarantors", tuple(guarantors))
+        d.fields.agreement = agreement.ref
+        if d.fields.guarantors is None:
+            d.fields.guarantors = tuple(guarantors)
     return agreement, drafts, references, declared
 
 
@@ -320,11 +350,11 @@ def _read_zone(
             fields[head],
             f"zone id '{zone_id}' should be lower-case words joined by hyphens, e.g. 'eastern-ghouta'",
         )
-    out: dict[str, object] = {}
+    out = _ZoneFields()
     if "name" in fields:
-        out["name"] = r.text(fields["name"], "'name'")
+        out.name = r.text(fields["name"], "'name'")
     if "kind" in fields:
-        out["kind"] = r.choice(fields["kind"], "'kind'", KINDS)
+        out.kind = r.choice(fields["kind"], "'kind'", KINDS)
     govs: list[str] = []
     govs_known = "governorates" in fields and isinstance(
         fields["governorates"], SequenceNode
@@ -347,16 +377,14 @@ def _read_zone(
                 r.error(item, f"governorate '{code}' is listed twice")
                 continue
             govs.append(code)
-    out["governorates"] = tuple(govs)
+    out.governorates = tuple(govs)
     if "extent" in fields:
         # With a wrong code in 'governorates', membership checks would only echo it.
-        out["extent"] = _extent(
-            r, fields["extent"], geodata, govs if govs_known else None
-        )
+        out.extent = _extent(r, fields["extent"], geodata, govs if govs_known else None)
     valid_from = (
         r.date(fields["valid_from"], "'valid_from'") if "valid_from" in fields else None
     )
-    out["valid_from"] = valid_from
+    out.valid_from = valid_from
     valid_to: dt.date | None = None
     if "valid_to" in fields and not r.is_null(fields["valid_to"]):
         valid_to = r.date(fields["valid_to"], "'valid_to'")
@@ -365,7 +393,7 @@ def _read_zone(
                 fields["valid_to"],
                 f"'valid_to' {valid_to} should be after 'valid_from' {valid_from}: it is the first day the zone is no longer in force",
             )
-    out["valid_to"] = valid_to
+    out.valid_to = valid_to
     if valid_from and agreement_date and valid_from < agreement_date:
         r.error(
             fields["valid_from"],
@@ -387,35 +415,36 @@ def _read_zone(
             fields["fate"],
             "'fate' is given but 'valid_to' is null; a zone still in force has no fate yet",
         )
-    out["fate"] = fate
-    out["fate_note"] = (
+    out.fate = fate
+    out.fate_note = (
         r.text(fields["fate_note"], "'fate_note'") if "fate_note" in fields else None
     )
-    out["precision"] = (
+    out.precision = (
         r.choice(fields["precision"], "'precision'", PRECISIONS)
         if "precision" in fields
         else None
     )
-    out["precision_note"] = (
+    out.precision_note = (
         r.text(fields["precision_note"], "'precision_note'")
         if "precision_note" in fields
         else None
     )
     if "guarantors" in fields:
-        out["guarantors"] = tuple(r.texts(fields["guarantors"], "'guarantors'"))
-    out["population"] = (
+        out.guarantors = tuple(r.texts(fields["guarantors"], "'guarantors'"))
+    out.population = (
         _population(r, fields["population"]) if "population" in fields else ()
     )
-    out["sources"] = (
+    out.sources = (
         read_sources(r, fields["sources"], "the zone's 'sources'")
         if "sources" in fields
         else ()
     )
-    out["notes"] = r.text(fields["notes"], "'notes'") if "notes" in fields else None
+    out.notes = r.text(fields["notes"], "'notes'") if "notes" in fields else None
     if "derived" in fields:
-        out["derived"] = read_derivation(r, fields["derived"])
+        out.has_derived = True
+        out.derived = read_derivation(r, fields["derived"])
     if "events" in fields:
-        out["events"] = read_events(r, fields["events"])
+        out.events = read_events(r, fields["events"])
     return _Draft(r.mark(node), r.mark(fields[head]), zone_id, revises, out)
 
 
@@ -504,16 +533,17 @@ def _link_versions(
                 continue
             base = first[d.zone_id].fields
             f = d.fields
-            name = f.get("name") or base.get("name")
-            kind = f.get("kind") or base.get("kind")
+            name = f.name or base.name
+            kind = f.kind or base.kind
             if (
-                not isinstance(f.get("valid_from"), dt.date)
-                or not f.get("precision")
+                f.valid_from is None
+                or f.precision is None
                 or not name
                 or not kind
-                or not (f.get("governorates") or f.get("derived"))
-                or not f.get("sources")
-                or ("derived" in f and f["derived"] is None)
+                or not (f.governorates or f.has_derived)
+                or not f.sources
+                or (f.has_derived and f.derived is None)
+                or f.agreement is None
             ):
                 continue  # already reported where the value was read
             prior = history.setdefault(d.zone_id, [])
@@ -521,23 +551,23 @@ def _link_versions(
                 mark=d.mark,
                 zone_id=d.zone_id,
                 version=len(prior) + 1,
-                name=str(name),
-                kind=str(kind),
-                agreement=f["agreement"],  # type: ignore[arg-type]
-                governorates=f["governorates"],  # type: ignore[arg-type]
-                extent=f.get("extent"),  # type: ignore[arg-type]
-                derived=f.get("derived"),  # type: ignore[arg-type]
-                events=f.get("events", ()),  # type: ignore[arg-type]
-                valid_from=f["valid_from"],  # type: ignore[arg-type]
-                valid_to=f.get("valid_to"),  # type: ignore[arg-type]
-                fate=f.get("fate"),  # type: ignore[arg-type]
-                fate_note=f.get("fate_note"),  # type: ignore[arg-type]
-                precision=str(f["precision"]),
-                precision_note=f.get("precision_note"),  # type: ignore[arg-type]
-                guarantors=f.get("guarantors", ()),  # type: ignore[arg-type]
-                population=f.get("population", ()),  # type: ignore[arg-type]
-                sources=f["sources"],  # type: ignore[arg-type]
-                notes=f.get("notes"),  # type: ignore[arg-type]
+                name=name,
+                kind=kind,
+                agreement=f.agreement,
+                governorates=f.governorates,
+                extent=f.extent,
+                derived=f.derived,
+                events=f.events,
+                valid_from=f.valid_from,
+                valid_to=f.valid_to,
+                fate=f.fate,
+                fate_note=f.fate_note,
+                precision=f.precision,
+                precision_note=f.precision_note,
+                guarantors=f.guarantors or (),
+                population=f.population,
+                sources=f.sources,
+                notes=f.notes,
             )
             if prior:
                 last = prior[-1]
