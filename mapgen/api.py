@@ -194,10 +194,10 @@ class Atlas:
         )
 
     def diff(self, a: str | dt.date, b: str | dt.date) -> pandas.DataFrame:
-        """km² added and removed between two dates, per zone, per governorate and
-        for all zones together (their union), in an equal-area projection.
+        """Km² added and removed between two dates.
 
-        Columns: ``section`` (zone, governorate or total), ``id``, ``name``,
+        Per zone, per governorate and for all zones together (their union), in an
+        equal-area projection. Columns: ``section`` (zone, governorate or total), ``id``, ``name``,
         ``km2_a``, ``km2_b``, ``added``, ``removed``.
         """
         import pandas as pd
