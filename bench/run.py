@@ -23,6 +23,7 @@ skips 1,000 agreements: a smoke test)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import platform
@@ -34,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,8 @@ TARGETS: dict[str, float] = {
     "scale_1000_over_100": 12,
     "scale_memory_mib": 1024,
     "edit_loop_s": 0.5,
+    "export_all_formats_s": 2.0,
+    "zones_on_warm_ms": 100.0,
 }
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -669,6 +673,97 @@ def bench_edit(work: Path, runs: int) -> dict[str, Any]:
 # -- report --------------------------------------------------------------------------
 
 
+def bench_export(work: Path, runs: int) -> dict[str, Any]:
+    """Every GIS format for one date through the atlas's exporter, against a
+    fair alternative (geopandas reading the date's GeoJSON and writing each
+    format with its defaults) and a floor (writing the GeoJSON bytes alone);
+    and the API's zones_on, warm."""
+    import geopandas
+
+    import mapgen
+    from mapgen.export.features import collection_on, to_bytes
+    from mapgen.export.gis import FORMATS, SUFFIXES, write
+
+    day = "2017-10-01"
+    atlas = mapgen.open_atlas()
+    collection = collection_on(atlas.data, atlas.resolved, atlas.day(day))
+    data = to_bytes(collection)
+    pcodes = atlas._pcodes()
+    drivers = {
+        "gpkg": "GPKG",
+        "shp": "ESRI Shapefile",
+        "fgb": "FlatGeobuf",
+        "kml": "LIBKML",
+        "csv": "CSV",
+        "geojson": "GeoJSON",
+    }
+    out = work / "export"
+
+    def fresh() -> Path:
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir()
+        return out
+
+    def ours() -> float:
+        folder = fresh()
+        start = time.perf_counter()
+        for fmt in FORMATS:
+            write(
+                collection,
+                fmt,
+                folder / f"zones{SUFFIXES[fmt]}",
+                pcodes,
+                geojson_bytes=to_bytes,
+            )
+        return time.perf_counter() - start
+
+    def theirs() -> float:
+        folder = fresh()
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            frame = geopandas.read_file(io.BytesIO(data))
+            for fmt in FORMATS:
+                if fmt == "shp":
+                    # A Shapefile holds one geometry type: one file per type.
+                    for kind, part in frame.groupby(frame.geom_type):
+                        part.to_file(folder / f"alt-{kind}.shp", driver=drivers[fmt])
+                elif fmt == "csv":
+                    frame.to_file(folder / "alt.csv", driver="CSV", GEOMETRY="AS_WKT")
+                else:
+                    frame.to_file(folder / f"alt{SUFFIXES[fmt]}", driver=drivers[fmt])
+        return time.perf_counter() - start
+
+    def floor() -> float:
+        folder = fresh()
+        start = time.perf_counter()
+        (folder / "zones.geojson").write_bytes(to_bytes(collection))
+        return time.perf_counter() - start
+
+    ours()
+    theirs()
+    ours_s, theirs_s = paired(runs, ours, theirs)
+    floor_s = median_of(runs, floor)
+    atlas.zones_on(day)
+    zones_on_ms = (
+        median_of(runs, lambda: _timed_call(lambda: atlas.zones_on(day))) * 1000
+    )
+    return {
+        "date": day,
+        "formats": list(FORMATS),
+        "ours_s": ours_s,
+        "alternative_s": theirs_s,
+        "floor_s": floor_s,
+        "zones_on_warm_ms": zones_on_ms,
+    }
+
+
+def _timed_call(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
 def verdict(ratio: float, target: float, unit: str = "×") -> str:
     if ratio <= target:
         return "met"
@@ -787,6 +882,27 @@ def report(results: dict[str, Any]) -> str:
             verdict(edit["watch_median_s"], t["edit_loop_s"], " s"),
         )
     )
+    if "export" in results:
+        ex = results["export"]
+        rows += [
+            (
+                f"Export of one date ({ex['date']}) in every format "
+                f"({', '.join(ex['formats'])}), in process (median of {n['build']})",
+                f"{ex['ours_s']:.2f} s vs {ex['alternative_s']:.2f} s (geopandas "
+                f"defaults, nested properties as text); floor (GeoJSON bytes only) "
+                f"{ex['floor_s'] * 1000:.1f} ms",
+                f"{ex['ours_s'] / ex['alternative_s']:.2f}×",
+                f"< {t['export_all_formats_s']} s",
+                verdict(ex["ours_s"], t["export_all_formats_s"], " s"),
+            ),
+            (
+                "`Atlas.zones_on(date)`, warm (median)",
+                f"{ex['zones_on_warm_ms']:.1f} ms",
+                "",
+                f"< {t['zones_on_warm_ms']:.0f} ms",
+                verdict(ex["zones_on_warm_ms"], t["zones_on_warm_ms"], " ms"),
+            ),
+        ]
     out = [
         f"Machine: {m['cpus']} cores, Python {m['python']}, {m['platform']}",
         "",
@@ -861,6 +977,7 @@ def main() -> None:
         results["render"] = bench_render(work / "site", work, render_runs)
         results["scale"] = bench_scale(work, [10, 100] if quick else [10, 100, 1000])
         results["edit"] = bench_edit(work, runs)
+        results["export"] = bench_export(work, runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results["took_s"] = time.perf_counter() - began
