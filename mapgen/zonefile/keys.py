@@ -70,4 +70,14 @@ KEYS: dict[str, Keys] = {
     "obligation": _k(
         ["id", "what", "due", "concerns", "status", "sources"], ["outcome"]
     ),
+    # zones/control/*.yaml: who held each settlement, when.
+    "control_file": _k(
+        ["front", "title", "horizon", "sources", "settlements"], ["covers"]
+    ),
+    "control_source": _k(["title"], ["publisher", "date", "url", "read_at"]),
+    "settlement": _k(
+        ["name", "name_ar", "governorate", "lat", "lon", "coords", "control"],
+        ["geonames"],
+    ),
+    "control_entry": _k(["from", "side", "sources"], ["note"]),
 }

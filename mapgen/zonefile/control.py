@@ -1,0 +1,400 @@
+"""Read and check ``zones/control/*.yaml``: who held each settlement, when.
+
+Each file is one front: its own bibliography (``sources``: key -> citation), a
+``horizon`` (the last date its data is kept to) and its settlements, each with
+coordinates read from a cited source, an Arabic name, and a control history in
+date order (``docs/control-data.md``). Every problem in every file is reported
+at once as ``file:line:col: what is wrong``, as for zone files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from mapgen.errors import Mark, Problem, UsageError, ZoneDataError
+from mapgen.geodata.extracts import Geodata
+from mapgen.zonefile._fields import read_url
+from mapgen.zonefile._yaml import MAX_BYTES, Reader, did_you_mean
+from mapgen.zonefile.files import UnreadableFileError, data_files, read_capped
+from mapgen.zonefile.keys import KEYS
+
+SIDES = {
+    "government": "Syrian army and allied militias",
+    "opposition": "armed opposition factions",
+    "hts": "Hayat Tahrir al-Sham (ex-Jabhat al-Nusra), where a source names it",
+    "islamic-state": "the Islamic State and affiliates (Jaysh Khalid ibn al-Walid)",
+    "sdf": "the SDF / YPG",
+    "turkey-backed": "the Turkish army and the factions it backs",
+    "contested": "fought over, with no holder",
+}
+FRONT_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Two settlements this close under different names are one place written twice.
+SAME_PLACE_M = 200.0
+
+
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    title: str
+    publisher: str | None
+    date: dt.date | None
+    url: str | None
+    read_at: str | None
+
+
+@dataclass(frozen=True)
+class Spell:
+    """From ``start`` (until the next spell), ``side`` held the settlement."""
+
+    start: dt.date
+    side: str
+    sources: tuple[Citation, ...]
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Settlement:
+    mark: Mark
+    front: str
+    name: str
+    name_ar: str
+    governorate: str
+    lon: float
+    lat: float
+    coords: Citation
+    geonames: int | None
+    history: tuple[Spell, ...]
+
+    def side_on(self, day: dt.date) -> str | None:
+        """Who held it on ``day``, or None before its history begins."""
+        held = None
+        for spell in self.history:
+            if spell.start <= day:
+                held = spell.side
+        return held
+
+
+@dataclass(frozen=True)
+class Front:
+    front_id: str
+    title: str
+    covers: str | None
+    horizon: dt.date
+    settlements: tuple[Settlement, ...]
+
+
+@dataclass(frozen=True)
+class Control:
+    """Every front's settlements; ``horizon`` is the earliest of the fronts'
+    horizons, the last date all the control data is kept to."""
+
+    fronts: tuple[Front, ...]
+
+    @property
+    def settlements(self) -> tuple[Settlement, ...]:
+        return tuple(s for f in self.fronts for s in f.settlements)
+
+    @property
+    def horizon(self) -> dt.date | None:
+        return min((f.horizon for f in self.fronts), default=None)
+
+
+def load_control(directory: Path, geodata: Geodata) -> Control:
+    """Read every control file in ``directory``; raise ZoneDataError listing
+    every problem. A missing folder is no control data at all."""
+    if not directory.is_dir():
+        return Control(())
+    try:
+        files = data_files(directory)
+    except OSError as exc:
+        raise UsageError(
+            f"The control folder {directory} cannot be listed ({exc})."
+        ) from None
+    problems: list[Problem] = []
+    fronts: list[Front] = []
+    seen_ids: dict[str, Mark] = {}
+    for path in files:
+        from mapgen.zonefile.load import display_path
+
+        r = Reader(display_path(path))
+        try:
+            data = read_capped(path, 4 * MAX_BYTES)
+        except UnreadableFileError as exc:
+            r.error(Mark(r.path, 1, 1), str(exc))
+            problems.extend(r.problems)
+            continue
+        front = _read_front(r, data, geodata)
+        if front is not None:
+            if front.front_id in seen_ids:
+                r.error(
+                    Mark(r.path, 1, 1),
+                    f"front id '{front.front_id}' is already used at {seen_ids[front.front_id]}; each control file has its own",
+                )
+            else:
+                seen_ids[front.front_id] = Mark(r.path, 1, 1)
+                fronts.append(front)
+        problems.extend(r.problems)
+    _check_duplicates([s for f in fronts for s in f.settlements], problems)
+    if problems:
+        raise ZoneDataError(problems)
+    return Control(tuple(fronts))
+
+
+def _read_front(r: Reader, data: bytes, geodata: Geodata) -> Front | None:
+    root = r.parse(data)
+    if root is None:
+        return None
+    top = r.mapping(root, "a control file", **KEYS["control_file"])
+    if top is None:
+        return None
+    front_id = r.text(top["front"], "'front'") if "front" in top else None
+    if front_id and not FRONT_ID.match(front_id):
+        r.error(
+            top["front"],
+            f"front id '{front_id}' should be lower-case words joined by hyphens, e.g. 'eastern-ghouta'",
+        )
+    title = r.text(top["title"], "'title'") if "title" in top else None
+    covers = r.text(top["covers"], "'covers'") if "covers" in top else None
+    horizon = r.date(top["horizon"], "'horizon'") if "horizon" in top else None
+    citations = _citations(r, top["sources"]) if "sources" in top else {}
+    settlements: list[Settlement] = []
+    used: set[str] = set()
+    if "settlements" in top:
+        for item in r.sequence(top["settlements"], "'settlements'", allow_empty=False):
+            s = _settlement(r, item, geodata, citations, front_id or "?", horizon, used)
+            if s is not None:
+                settlements.append(s)
+    if not (front_id and title and horizon):
+        return None
+    return Front(front_id, title, covers, horizon, tuple(settlements))
+
+
+def _citations(r: Reader, node: Node) -> dict[str, tuple[Citation, Mark]]:
+    out: dict[str, tuple[Citation, Mark]] = {}
+    if not isinstance(node, MappingNode):
+        r.error(node, "'sources' should be a mapping of keys to citations")
+        return out
+    for key_node, value in node.value:
+        key = key_node.value if isinstance(key_node, ScalarNode) else None
+        if not key or not FRONT_ID.match(str(key)):
+            r.error(
+                key_node,
+                "a source key should be lower-case words and digits joined by hyphens",
+            )
+            continue
+        if key in out:
+            r.error(key_node, f"source key '{key}' is defined twice")
+            continue
+        fields = r.mapping(value, f"source '{key}'", **KEYS["control_source"])
+        if fields is None or "title" not in fields:
+            continue
+        title = r.text(fields["title"], "'title'")
+        publisher = (
+            r.text(fields["publisher"], "'publisher'")
+            if "publisher" in fields
+            else None
+        )
+        day = r.date(fields["date"], "'date'") if "date" in fields else None
+        url = read_url(r, fields["url"], "'url'") if "url" in fields else None
+        read_at = (
+            read_url(r, fields["read_at"], "'read_at'") if "read_at" in fields else None
+        )
+        if title:
+            out[str(key)] = (
+                Citation(str(key), title, publisher, day, url, read_at),
+                r.mark(key_node),
+            )
+    return out
+
+
+def _cite(
+    r: Reader, node: Node, citations: dict[str, tuple[Citation, Mark]], used: set[str]
+) -> Citation | None:
+    key = r.text(node, "a source key")
+    if key is None:
+        return None
+    if key not in citations:
+        r.error(
+            node,
+            f"source key '{key}' is not defined in this file's 'sources'{did_you_mean(key, citations)}",
+        )
+        return None
+    used.add(key)
+    return citations[key][0]
+
+
+def _arabic_only(text: str) -> bool:
+    letters = [ch for ch in text if unicodedata.category(ch).startswith("L")]
+    return bool(letters) and all("ARABIC" in unicodedata.name(ch, "") for ch in letters)
+
+
+def _settlement(
+    r: Reader,
+    node: Node,
+    geodata: Geodata,
+    citations: dict[str, tuple[Citation, Mark]],
+    front: str,
+    horizon: dt.date | None,
+    used: set[str],
+) -> Settlement | None:
+    fields = r.mapping(node, "a settlement", **KEYS["settlement"])
+    if fields is None:
+        return None
+    name = r.text(fields["name"], "'name'") if "name" in fields else None
+    name_ar = r.text(fields["name_ar"], "'name_ar'") if "name_ar" in fields else None
+    if name_ar and not _arabic_only(name_ar):
+        r.error(
+            fields["name_ar"],
+            f"'name_ar' '{name_ar}' should be written in Arabic script only",
+        )
+        name_ar = None
+    gov = (
+        r.text(fields["governorate"], "'governorate'")
+        if "governorate" in fields
+        else None
+    )
+    if gov and gov not in geodata.governorate_codes:
+        r.error(
+            fields["governorate"],
+            f"unknown governorate code '{gov}'{did_you_mean(gov, geodata.governorate_codes)}; expected one of: {', '.join(geodata.governorate_codes)}",
+        )
+        gov = None
+    lat = r.number(fields["lat"], "'lat'") if "lat" in fields else None
+    lon = r.number(fields["lon"], "'lon'") if "lon" in fields else None
+    coords = _cite(r, fields["coords"], citations, used) if "coords" in fields else None
+    geonames = (
+        r.number(fields["geonames"], "'geonames'", integer=True, minimum=1)
+        if "geonames" in fields
+        else None
+    )
+    if lat is not None and lon is not None and gov is not None:
+        _check_place(r, fields["lat"], lon, lat, gov, geodata)
+    history = (
+        _history(r, fields["control"], citations, horizon, used)
+        if "control" in fields
+        else []
+    )
+    if None in (name, name_ar, gov, lat, lon, coords) or not history:
+        return None
+    assert name and name_ar and gov and lat is not None and lon is not None and coords
+    return Settlement(
+        r.mark(node), front, name, name_ar, gov, lon, lat, coords,
+        int(geonames) if geonames else None, tuple(history),
+    )  # fmt: skip
+
+
+def _check_place(
+    r: Reader, node: Node, lon: float, lat: float, gov: str, geodata: Geodata
+) -> None:
+    import shapely
+
+    point = shapely.Point(lon, lat)
+    # Border towns' points (GeoNames) may fall a little across Natural Earth's
+    # line: up to about 2.5 km is accepted.
+    if geodata.syria.distance(point) > 0.025:
+        swapped = geodata.syria.covers(shapely.Point(lat, lon))
+        r.error(
+            node,
+            f"({lat}, {lon}) lies outside Syria"
+            + (
+                " (the numbers look swapped: lat is north, lon is east)"
+                if swapped
+                else ""
+            ),
+        )
+        return
+    # Settlements on a governorate border may be written either side: 2 km slack.
+    # Quneitra's towns include those in the UNDOF area of separation.
+    shape = geodata.governorates[gov].geometry
+    if gov == "SY-QU" and "SY-UNDOF" in geodata.governorates:
+        shape = shape.union(geodata.governorates["SY-UNDOF"].geometry)
+    if not shape.covers(point) and shape.distance(point) > 0.02:
+        inside = [
+            c
+            for c in geodata.governorate_codes
+            if geodata.governorates[c].geometry.covers(point)
+        ]
+        r.error(
+            node,
+            f"({lat}, {lon}) lies outside its stated governorate {gov}"
+            + (f", in {inside[0]}" if inside else ""),
+        )
+
+
+def _history(
+    r: Reader,
+    node: Node,
+    citations: dict[str, tuple[Citation, Mark]],
+    horizon: dt.date | None,
+    used: set[str],
+) -> list[Spell]:
+    out: list[Spell] = []
+    for item in r.sequence(node, "'control'", allow_empty=False):
+        fields = r.mapping(item, "a control entry", **KEYS["control_entry"])
+        if fields is None:
+            continue
+        start = r.date(fields["from"], "'from'") if "from" in fields else None
+        side = r.choice(fields["side"], "'side'", SIDES) if "side" in fields else None
+        sources = (
+            [c for n in r.sequence(fields["sources"], "'sources'", allow_empty=False)
+             if (c := _cite(r, n, citations, used)) is not None]
+            if "sources" in fields
+            else []
+        )  # fmt: skip
+        note = r.text(fields["note"], "'note'") if "note" in fields else None
+        if start is None or side is None or not sources:
+            continue
+        if out and start <= out[-1].start:
+            r.error(
+                fields["from"],
+                f"'from' {start} is not after the previous entry's {out[-1].start}; list a settlement's control in date order, one entry per change",
+            )
+            continue
+        if out and side == out[-1].side:
+            r.error(
+                fields["side"],
+                f"'{side}' already held it from {out[-1].start}; an entry records a change of holder",
+            )
+            continue
+        if horizon and start > horizon:
+            r.error(
+                fields["from"],
+                f"'from' {start} is after the file's horizon {horizon}; move the horizon or the entry",
+            )
+            continue
+        out.append(Spell(start, side, tuple(sources), note))
+    return out
+
+
+def _check_duplicates(settlements: list[Settlement], problems: list[Problem]) -> None:
+    """Two settlements within 200 m under different names, or one name twice
+    within 200 m, are one place written twice."""
+    cell = 0.01  # degrees; neighbours are looked up in the 3x3 cells around
+    grid: dict[tuple[int, int], list[Settlement]] = {}
+    for s in settlements:
+        key = (int(math.floor(s.lon / cell)), int(math.floor(s.lat / cell)))
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for other in grid.get((key[0] + dx, key[1] + dy), []):
+                    if _metres(s, other) <= SAME_PLACE_M:
+                        problems.append(
+                            Problem(
+                                s.mark,
+                                f"'{s.name}' lies {_metres(s, other):.0f} m from '{other.name}' at {other.mark}; one place written twice? Keep one entry",
+                            )
+                        )
+        grid.setdefault(key, []).append(s)
+
+
+def _metres(a: Settlement, b: Settlement) -> float:
+    mean_lat = math.radians((a.lat + b.lat) / 2)
+    dx = math.radians(a.lon - b.lon) * math.cos(mean_lat) * 6_371_000
+    dy = math.radians(a.lat - b.lat) * 6_371_000
+    return math.hypot(dx, dy)
