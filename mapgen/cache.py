@@ -9,6 +9,8 @@ build used is kept, so the cache does not grow over a long session.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import dataclass, field
 
 from shapely.geometry.base import BaseGeometry
@@ -24,6 +26,42 @@ class BuildCache:
     diff_scripts: dict[str, bytes] = field(default_factory=dict)
     _used_shapes: set[str] = field(default_factory=set)
     _used_scripts: set[str] = field(default_factory=set)
+    _downloads_worker: subprocess.Popen[str] | None = field(default=None, repr=False)
+
+    def downloads_worker(self) -> subprocess.Popen[str]:
+        """A process that writes the GIS downloads on request, started once and
+        kept (so geopandas is imported once per watch session)."""
+        worker = self._downloads_worker
+        if worker is None or worker.poll() is not None:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "mapgen.export.downloads", "--serve"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+            self._downloads_worker = worker
+        return worker
+
+    def __enter__(self) -> BuildCache:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the downloads worker, if one was started."""
+        worker, self._downloads_worker = self._downloads_worker, None
+        if worker is not None:
+            if worker.stdin:
+                worker.stdin.close()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+            if worker.stdout:
+                worker.stdout.close()
 
     def shape(self, key: str) -> Shape | None:
         self._used_shapes.add(key)

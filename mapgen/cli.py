@@ -17,7 +17,13 @@ from mapgen.analysis.diff import as_csv, as_geojson, as_table
 from mapgen.analysis.diff import diff as diff_dates
 from mapgen.analysis.timeline import parse_date, period
 from mapgen.cache import BuildCache
-from mapgen.errors import BoundaryError, GeodataError, UsageError, ZoneDataError
+from mapgen.errors import (
+    BoundaryError,
+    GeodataError,
+    Problem,
+    UsageError,
+    ZoneDataError,
+)
 from mapgen.export.features import collection_all, collection_on, to_bytes
 from mapgen.export.gis import FORMATS, SUFFIXES
 from mapgen.geodata.bundled import ZONES_DIR
@@ -278,9 +284,26 @@ def _validate(target: Path, geodata: Geodata) -> int:
     """Check a folder of zone files, or one file in the context of its folder
     (a revision needs the agreement it revises)."""
     if not target.is_file():
-        atlas, _ = load_and_resolve(target, geodata)
+        from mapgen.zonefile.control import load_control
+
+        problems: list[Problem] = []
+        try:
+            atlas, _ = load_and_resolve(target, geodata)
+        except ZoneDataError as exc:
+            problems += exc.problems
+        try:
+            control = load_control(target / "control", geodata)
+        except ZoneDataError as exc:
+            problems += exc.problems
+        if problems:
+            raise ZoneDataError(problems)
+        held = (
+            f", {len(control.settlements)} settlements in {len(control.fronts)} control files"
+            if control.fronts
+            else ""
+        )
         print(
-            f"{target}: {len(atlas.agreements)} agreements, {len(atlas.versions)} zone versions, all valid."
+            f"{target}: {len(atlas.agreements)} agreements, {len(atlas.versions)} zone versions{held}, all valid."
         )
         return 0
     folder = target.parent
@@ -401,6 +424,8 @@ def _watch(args: argparse.Namespace, geodata: Geodata) -> int:
     except (KeyboardInterrupt, BuildInterruptedError):
         print("Stopped watching.", flush=True)
         return 0
+    finally:
+        cache.close()
 
 
 def _rebuild(run: Callable[[], dict[str, int]], args: argparse.Namespace) -> None:

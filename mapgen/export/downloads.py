@@ -32,7 +32,27 @@ def write_all(collection_path: Path, out: Path, pcodes: dict[str, str]) -> None:
         write(collection, fmt, out / name, pcodes, geojson_bytes=lambda _c: b"")
 
 
+def serve() -> int:
+    """Write downloads for each request read from stdin, one JSON line each
+    (``{"collection": path, "out": dir, "pcodes": {...}}``), answering ``ok`` or
+    ``error: ...`` on a line: ``mapgen watch`` keeps one such process, so that
+    geopandas is imported once per session, not once per edit."""
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            write_all(
+                Path(request["collection"]), Path(request["out"]), request["pcodes"]
+            )
+        except Exception as exc:  # reported to the build, which says it in a sentence
+            print(f"error: {type(exc).__name__}: {exc}".replace("\n", " "), flush=True)
+        else:
+            print("ok", flush=True)
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv == ["--serve"]:
+        return serve()
     collection, out, pcodes = argv
     write_all(Path(collection), Path(out), json.loads(pcodes))
     return 0

@@ -162,6 +162,7 @@ def write_site(
         out / "downloads",
         previous=previous,
         previous_key=str(stamp.get("downloads")) if stamp else None,
+        worker=cache.downloads_worker() if cache is not None else None,
     )
     try:
         _write_pages(

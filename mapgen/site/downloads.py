@@ -37,10 +37,13 @@ class Downloads:
         *,
         previous: Path | None,
         previous_key: str | None,
+        worker: subprocess.Popen[str] | None = None,
     ) -> None:
         self.key = downloads_key(collection, pcodes)
         self.out = out
         self.proc: subprocess.Popen[str] | None = None
+        self.worker = worker
+        self._pending = False
         self._scratch: Path | None = None
         if (
             previous is not None
@@ -54,6 +57,13 @@ class Downloads:
         self._scratch = Path(tempfile.mkdtemp(prefix="mapgen-downloads-"))
         source = self._scratch / "zones.geojson"
         source.write_bytes(collection)
+        if worker is not None and worker.stdin is not None:
+            request = {"collection": str(source), "out": str(out), "pcodes": pcodes}
+            worker.stdin.write(json.dumps(request) + "\n")
+            worker.stdin.flush()
+            self._pending = True
+            return
+        self.worker = None
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -71,6 +81,14 @@ class Downloads:
     def finish(self) -> dict[str, int]:
         """Wait for the files; their sizes by path below the site."""
         try:
+            if self.worker is not None and self._scratch is not None:
+                assert self.worker.stdout is not None
+                answer = self.worker.stdout.readline().strip()
+                self._pending = False
+                if answer != "ok":
+                    raise UsageError(
+                        f"The GIS downloads could not be written ({answer or 'the worker stopped'})."
+                    )
             if self.proc is not None:
                 _, err = self.proc.communicate()
                 if self.proc.returncode != 0:
@@ -84,6 +102,12 @@ class Downloads:
         return {f"downloads/{n}": (self.out / n).stat().st_size for n in FILES}
 
     def cancel(self) -> None:
+        if self._pending and self.worker is not None:
+            # Interrupted mid-request: its answer would be read by the next
+            # build, so stop this worker; the cache starts a new one.
+            self.worker.kill()
+            self.worker.wait()
+            self._pending = False
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()

@@ -26,14 +26,14 @@ def test_a_warm_rebuild_after_an_edit_equals_a_cold_build(tmp_path: Path) -> Non
     zones = tmp_path / "zones"
     shutil.copytree(ZONES, zones)
     geodata = Geodata(DEFAULT_DIR)
-    cache = BuildCache()
-    build(zones, tmp_path / "warm", geodata, cache)  # fills the cache
-    before = tree_digest(tmp_path / "warm")
-    shapes, scripts = len(cache.shapes), len(cache.diff_scripts)
-    edit(zones)
-    build(zones, tmp_path / "warm", geodata, cache)
-    # Only what the last build used is kept: the cache does not grow per edit.
-    assert (len(cache.shapes), len(cache.diff_scripts)) == (shapes, scripts)
+    with BuildCache() as cache:
+        build(zones, tmp_path / "warm", geodata, cache)  # fills the cache
+        before = tree_digest(tmp_path / "warm")
+        shapes, scripts = len(cache.shapes), len(cache.diff_scripts)
+        edit(zones)
+        build(zones, tmp_path / "warm", geodata, cache)
+        # Only what the last build used is kept: the cache does not grow per edit.
+        assert (len(cache.shapes), len(cache.diff_scripts)) == (shapes, scripts)
     after = tree_digest(tmp_path / "warm")
     cold = subprocess.run(
         [*MAPGEN, "build", "--zones", str(zones), "--out", str(tmp_path / "cold")],
