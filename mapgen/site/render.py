@@ -332,7 +332,6 @@ def index_page(atlas: AtlasData, counts: dict[dt.date, int]) -> bytes:
         '<a href="compare.html">Compare two dates</a>'
         '<a href="geojson/zones.geojson" download>All zone versions (GeoJSON)</a>'
         '<a href="stats.csv" download>Areas by date (CSV)</a></nav></header>',
-        DOWNLOADS_HTML,
         '<main class="index">',
         "<p>The ceasefire and de-escalation zones agreed for Syria between December "
         "2016 and December 2018, one map per agreement date. Every zone says which "
@@ -343,6 +342,7 @@ def index_page(atlas: AtlasData, counts: dict[dt.date, int]) -> bytes:
         '<ol class="timeline">',
         *items,
         "</ol>",
+        DOWNLOADS_HTML,
         f'<p class="note">{escape(GOLAN_NOTE)}</p>',
         f'<p class="attribution">{escape(ATTRIBUTION)}</p>',
         "</main></body>\n</html>\n",
