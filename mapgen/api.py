@@ -226,6 +226,53 @@ class Atlas:
             ]
         )
 
+    def control_on(self, when: str | dt.date) -> geopandas.GeoDataFrame:
+        """The territory each side held on a date, one row per side.
+
+        Computed from who held each settlement (``zones/control``): Voronoi
+        cells of the settlements known on the date, cut at 10 km and clipped to
+        Syria, unioned per side (see ``method``). Columns: ``side``,
+        ``side_means``, ``date``, ``area_km2``, ``settlements`` (how many it was
+        drawn from), ``precision``, ``method``, ``horizon`` (the last date the
+        control data is kept to; later dates are refused).
+        """
+        import geopandas
+
+        from mapgen.export.control import territory_collection
+        from mapgen.geometry.territory import territory_on
+
+        on = self.day(when)
+        horizon = self.data.control.horizon
+        if horizon is None:
+            raise ValueError("The atlas has no control data (zones/control).")
+        if on > horizon:
+            raise ValueError(
+                f"{on} is after {horizon}, the last date the control data is kept to."
+            )
+        territory = territory_on(self.data.control, self.geodata, on)
+        collection = territory_collection(territory, horizon)
+        return geopandas.GeoDataFrame.from_features(
+            collection["features"], crs="EPSG:4326"
+        )
+
+    def settlements(self) -> geopandas.GeoDataFrame:
+        """Every settlement of the control data, with its history as JSON text."""
+        import json
+
+        import geopandas
+
+        from mapgen.export.control import settlements_collection
+
+        features = settlements_collection(self.data.control)["features"]
+        for f in features:
+            f["properties"]["history"] = json.dumps(
+                f["properties"]["history"], ensure_ascii=False
+            )
+            f["properties"]["coordinates_from"] = f["properties"]["coordinates_from"][
+                "title"
+            ]
+        return geopandas.GeoDataFrame.from_features(features, crs="EPSG:4326")
+
     def explore(self, when: str | dt.date, **kwargs: Any) -> folium.Map:
         """A folium map of what was in force on a date, in the atlas's colours.
 

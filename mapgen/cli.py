@@ -20,7 +20,6 @@ from mapgen.cache import BuildCache
 from mapgen.errors import (
     BoundaryError,
     GeodataError,
-    Problem,
     UsageError,
     ZoneDataError,
 )
@@ -28,9 +27,9 @@ from mapgen.export.features import collection_all, collection_on, to_bytes
 from mapgen.export.gis import FORMATS, SUFFIXES
 from mapgen.geodata.bundled import ZONES_DIR
 from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
+from mapgen.model import AtlasData
 from mapgen.site.build import BuildInterruptedError, build, load_and_resolve
-from mapgen.zonefile.files import data_files
-from mapgen.zonefile.load import display_path
+from mapgen.zonefile.files import data_files, display_path
 
 
 def _date(text: str) -> dt.date:
@@ -94,6 +93,14 @@ def _parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         help="file to write (default: stdout, for geojson only)",
+    )
+    e.add_argument(
+        "--layer",
+        choices=["zones", "control"],
+        default="zones",
+        help="zones (default), or control: with --date the territory each side held "
+        "(computed from settlements), with --all every settlement and its history "
+        "(GeoJSON)",
     )
     v = sub.add_parser(
         "validate", parents=[common], help="check the zone files, write nothing"
@@ -241,10 +248,12 @@ def _run(args: argparse.Namespace) -> int:
         boundary_key=getattr(args, "boundary_key", None),
     )
     if args.command == "schema":
-        from mapgen.zonefile.schema import schema_bytes
+        from mapgen.zonefile.schema import control_schema_bytes, schema_bytes
 
         _write_file(args.output, schema_bytes(geodata.governorate_codes))
-        print(f"Wrote {args.output}.")
+        control = args.output.with_name("control.schema.json")
+        _write_file(control, control_schema_bytes(geodata.governorate_codes))
+        print(f"Wrote {args.output} and {control}.")
         return 0
     if args.command == "validate":
         return _validate(args.target or args.zones, geodata)
@@ -284,19 +293,8 @@ def _validate(target: Path, geodata: Geodata) -> int:
     """Check a folder of zone files, or one file in the context of its folder
     (a revision needs the agreement it revises)."""
     if not target.is_file():
-        from mapgen.zonefile.control import load_control
-
-        problems: list[Problem] = []
-        try:
-            atlas, _ = load_and_resolve(target, geodata)
-        except ZoneDataError as exc:
-            problems += exc.problems
-        try:
-            control = load_control(target / "control", geodata)
-        except ZoneDataError as exc:
-            problems += exc.problems
-        if problems:
-            raise ZoneDataError(problems)
+        atlas, _ = load_and_resolve(target, geodata)
+        control = atlas.control
         held = (
             f", {len(control.settlements)} settlements in {len(control.fronts)} control files"
             if control.fronts
@@ -462,6 +460,8 @@ def _export(args: argparse.Namespace, geodata: Geodata) -> int:
         )
     _check_output(args.output, args.zones)
     atlas, resolved = load_and_resolve(args.zones, geodata)
+    if args.layer == "control":
+        return _export_control(args, atlas, geodata)
     collection = (
         collection_all(atlas, resolved)
         if args.all
@@ -474,6 +474,34 @@ def _export(args: argparse.Namespace, geodata: Geodata) -> int:
 
     pcodes = {g.iso: g.ocha for g in geodata.governorates.values() if g.ocha}
     write(collection, args.format, args.output, pcodes, geojson_bytes=to_bytes)
+    return 0
+
+
+def _export_control(
+    args: argparse.Namespace, atlas: AtlasData, geodata: Geodata
+) -> int:
+    from mapgen.export.control import settlements_collection, territory_collection
+    from mapgen.geometry.geojson import dumps_compact
+    from mapgen.geometry.territory import territory_on
+
+    if args.format != "geojson":
+        raise UsageError(
+            "--layer control is written as GeoJSON for now; leave out --format."
+        )
+    control = atlas.control
+    if not control.fronts:
+        raise UsageError(f"{args.zones}/control holds no control files.")
+    if args.all:
+        _deliver(args.output, dumps_compact(settlements_collection(control)))
+        return 0
+    horizon = control.horizon
+    if horizon is not None and args.date > horizon:
+        raise UsageError(
+            f"{args.date} is after {horizon}, the last date the control data is kept "
+            "to; nothing is drawn past it as if nothing had changed."
+        )
+    territory = territory_on(control, geodata, args.date)
+    _deliver(args.output, dumps_compact(territory_collection(territory, horizon)))
     return 0
 
 

@@ -276,6 +276,8 @@ class AtlasData:
     posts: tuple[Post, ...] = ()
     routes: tuple[Route, ...] = ()
     obligations: tuple[Obligation, ...] = ()
+    # Who held each settlement when (zones/control), once it is read.
+    control: Control = field(default_factory=lambda: Control(()))
 
     @property
     def dates(self) -> list[dt.date]:
@@ -316,3 +318,83 @@ class AtlasData:
             events.append(Event("ended", last.valid_to, note, last.sources))
         order = {stage: i for i, stage in enumerate(STAGES)}
         return sorted(events, key=lambda e: (e.date, order[e.stage]))
+
+
+# -- control of settlements (zones/control) -------------------------------------
+
+SIDES = {
+    "government": "Syrian army and allied militias",
+    "opposition": "armed opposition factions",
+    "hts": "Hayat Tahrir al-Sham (ex-Jabhat al-Nusra), where a source names it",
+    "islamic-state": "the Islamic State and affiliates (Jaysh Khalid ibn al-Walid)",
+    "sdf": "the SDF / YPG",
+    "turkey-backed": "the Turkish army and the factions it backs",
+    "contested": "fought over, with no holder",
+}
+
+
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    title: str
+    publisher: str | None
+    date: dt.date | None
+    url: str | None
+    read_at: str | None
+
+
+@dataclass(frozen=True)
+class Spell:
+    """From ``start`` (until the next spell), ``side`` held the settlement."""
+
+    start: dt.date
+    side: str
+    sources: tuple[Citation, ...]
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Settlement:
+    mark: Mark
+    front: str
+    name: str
+    name_ar: str
+    governorate: str
+    lon: float
+    lat: float
+    coords: Citation
+    geonames: int | None
+    history: tuple[Spell, ...]
+
+    def side_on(self, day: dt.date) -> str | None:
+        """Who held it on ``day``, or None before its history begins."""
+        held = None
+        for spell in self.history:
+            if spell.start <= day:
+                held = spell.side
+        return held
+
+
+@dataclass(frozen=True)
+class Front:
+    front_id: str
+    title: str
+    covers: str | None
+    horizon: dt.date
+    settlements: tuple[Settlement, ...]
+
+
+@dataclass(frozen=True)
+class Control:
+    """Every front's settlements; ``horizon`` is the earliest of the fronts'
+    horizons, the last date all the control data is kept to."""
+
+    fronts: tuple[Front, ...]
+
+    @property
+    def settlements(self) -> tuple[Settlement, ...]:
+        return tuple(s for f in self.fronts for s in f.settlements)
+
+    @property
+    def horizon(self) -> dt.date | None:
+        return min((f.horizon for f in self.fronts), default=None)

@@ -30,7 +30,9 @@ from mapgen.analysis.timeline import diff_pairs, states
 from mapgen.cache import BuildCache
 from mapgen.errors import ZoneDataError
 from mapgen.export import features as export
+from mapgen.export.control import settlements_collection
 from mapgen.geodata.extracts import Geodata
+from mapgen.geometry.geojson import dumps_compact
 from mapgen.geometry.resolve import Resolved, resolve_atlas
 from mapgen.model import AtlasData
 from mapgen.site import render, render_compare
@@ -243,6 +245,11 @@ def _write_pages(
             ),
         )
     put("geojson/zones.geojson", everything_bytes)
+    if atlas.control.fronts:
+        put(
+            "geojson/control.geojson",
+            dumps_compact(settlements_collection(atlas.control)),
+        )
     put("stats.csv", stats_csv(all_coverage))
     atlas_states = states(atlas)
     differ = Differ(atlas, resolved, geodata)

@@ -13,97 +13,26 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from mapgen.errors import Mark, Problem, UsageError, ZoneDataError
 from mapgen.geodata.extracts import Geodata
+from mapgen.model import SIDES, Citation, Control, Front, Settlement, Spell
 from mapgen.zonefile._fields import read_url
 from mapgen.zonefile._yaml import MAX_BYTES, Reader, did_you_mean
-from mapgen.zonefile.files import UnreadableFileError, data_files, read_capped
+from mapgen.zonefile.files import (
+    UnreadableFileError,
+    data_files,
+    display_path,
+    read_capped,
+)
 from mapgen.zonefile.keys import KEYS
 
-SIDES = {
-    "government": "Syrian army and allied militias",
-    "opposition": "armed opposition factions",
-    "hts": "Hayat Tahrir al-Sham (ex-Jabhat al-Nusra), where a source names it",
-    "islamic-state": "the Islamic State and affiliates (Jaysh Khalid ibn al-Walid)",
-    "sdf": "the SDF / YPG",
-    "turkey-backed": "the Turkish army and the factions it backs",
-    "contested": "fought over, with no holder",
-}
 FRONT_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Two settlements this close under different names are one place written twice.
 SAME_PLACE_M = 200.0
-
-
-@dataclass(frozen=True)
-class Citation:
-    key: str
-    title: str
-    publisher: str | None
-    date: dt.date | None
-    url: str | None
-    read_at: str | None
-
-
-@dataclass(frozen=True)
-class Spell:
-    """From ``start`` (until the next spell), ``side`` held the settlement."""
-
-    start: dt.date
-    side: str
-    sources: tuple[Citation, ...]
-    note: str | None
-
-
-@dataclass(frozen=True)
-class Settlement:
-    mark: Mark
-    front: str
-    name: str
-    name_ar: str
-    governorate: str
-    lon: float
-    lat: float
-    coords: Citation
-    geonames: int | None
-    history: tuple[Spell, ...]
-
-    def side_on(self, day: dt.date) -> str | None:
-        """Who held it on ``day``, or None before its history begins."""
-        held = None
-        for spell in self.history:
-            if spell.start <= day:
-                held = spell.side
-        return held
-
-
-@dataclass(frozen=True)
-class Front:
-    front_id: str
-    title: str
-    covers: str | None
-    horizon: dt.date
-    settlements: tuple[Settlement, ...]
-
-
-@dataclass(frozen=True)
-class Control:
-    """Every front's settlements; ``horizon`` is the earliest of the fronts'
-    horizons, the last date all the control data is kept to."""
-
-    fronts: tuple[Front, ...]
-
-    @property
-    def settlements(self) -> tuple[Settlement, ...]:
-        return tuple(s for f in self.fronts for s in f.settlements)
-
-    @property
-    def horizon(self) -> dt.date | None:
-        return min((f.horizon for f in self.fronts), default=None)
 
 
 def load_control(directory: Path, geodata: Geodata) -> Control:
@@ -121,8 +50,6 @@ def load_control(directory: Path, geodata: Geodata) -> Control:
     fronts: list[Front] = []
     seen_ids: dict[str, Mark] = {}
     for path in files:
-        from mapgen.zonefile.load import display_path
-
         r = Reader(display_path(path))
         try:
             data = read_capped(path, 4 * MAX_BYTES)

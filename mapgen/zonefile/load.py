@@ -24,6 +24,7 @@ from mapgen.model import (
     AgreementRef,
     AtlasData,
     Band,
+    Control,
     Event,
     Extent,
     Figure,
@@ -39,7 +40,13 @@ from mapgen.zonefile._fields import (
     read_sources,
 )
 from mapgen.zonefile._yaml import MAX_BYTES, Reader, did_you_mean
-from mapgen.zonefile.files import UnreadableFileError, data_files, read_capped
+from mapgen.zonefile.control import load_control
+from mapgen.zonefile.files import (
+    UnreadableFileError,
+    data_files,
+    display_path,
+    read_capped,
+)
 from mapgen.zonefile.keys import KEYS
 
 ZONE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -134,7 +141,13 @@ def read_atlas(zones_dir: Path, geodata: Geodata) -> tuple[AtlasData, list[Probl
             key=lambda a: (a.date, a.slug),
         )
     )
+    try:
+        control = load_control(zones_dir / "control", geodata)
+    except ZoneDataError as exc:
+        problems.extend(exc.problems)
+        control = Control(())
     atlas = AtlasData(
+        control=control,
         agreements=agreements,
         versions=tuple(versions),
         posts=tuple(
@@ -214,14 +227,6 @@ def _ids_in(node: Node | None) -> list[str]:
                 ):
                     out.append(str(value.value))
     return out
-
-
-def display_path(path: Path) -> str:
-    """A path as problems name it: relative to the current folder where it can be."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _read_agreement(

@@ -126,3 +126,31 @@ def test_one_place_under_two_names_is_found_across_files(tmp_path: Path) -> None
     # The two points are 0.00085° of longitude apart at 33.56° N: 79 m.
     assert "'Harasta' lies 79 m from 'Harasta al-Gharbiyah'" in found
     assert f"other.yaml:{line_of(other, '- name:')}:5" in found
+
+
+def test_control_files_follow_their_committed_schema() -> None:
+    import json
+
+    import jsonschema
+    import yaml
+
+    from mapgen.zonefile.schema import control_schema_bytes
+
+    path = ROOT / "zones" / "control.schema.json"
+    assert path.read_bytes() == control_schema_bytes(GEODATA.governorate_codes), (
+        "run 'mapgen schema'"
+    )
+    validator = jsonschema.Draft7Validator(json.loads(path.read_text()))
+
+    def plain(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    for control_file in sorted((ROOT / "zones" / "control").glob("*.yaml")):
+        data = plain(yaml.safe_load(control_file.read_text()))
+        assert not [e.message for e in validator.iter_errors(data)], control_file.name
+    broken = plain(yaml.safe_load(VALID.replace("side: government", "side: regime")))
+    assert [e for e in validator.iter_errors(broken) if "regime" in e.message]
