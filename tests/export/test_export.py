@@ -61,11 +61,22 @@ def check_rfc7946(data: dict[str, Any]) -> None:
 
 def test_every_geojson_file_is_rfc7946(site: Path) -> None:
     files = sorted((site / "geojson").glob("*.geojson"))
-    assert len(files) == 9
-    for path in files:
+    zones = [p for p in files if p.name != "control.geojson"]
+    assert len(zones) == 9
+    for path in zones:
         text = path.read_text()
         assert not re.search(r"\d\.\d{7,}", text), f"{path.name}: more than 6 decimals"
         check_rfc7946(json.loads(text))
+    control = json.loads((site / "geojson" / "control.geojson").read_text())
+    assert control["horizon"] == "2018-12-31"
+    assert len(control["features"]) >= 300
+    for f in control["features"]:
+        assert f["geometry"]["type"] == "Point"
+        lon, lat = f["geometry"]["coordinates"]
+        assert 35.0 < lon < 43.0 and 32.0 < lat < 37.5
+        assert round(lon, 5) == lon and round(lat, 5) == lat
+        assert f["properties"]["history"]
+        assert all(spell["sources"] for spell in f["properties"]["history"])
 
 
 def test_all_versions_file_carries_dates(site: Path) -> None:
