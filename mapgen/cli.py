@@ -157,24 +157,12 @@ def main(argv: list[str] | None = None) -> int:
         _flush_stdout()
         return code
     except ZoneDataError as exc:
-        for problem in exc.problems:
-            _say(str(problem))
-        n = len(exc.problems)
-        _say(
-            f"mapgen: {n} problem{'s' if n != 1 else ''} in the zone files; nothing was written."
-        )
-        return 1
+        return _report([str(p) for p in exc.problems], "the zone files")
     except GeodataError as exc:
         _say(f"mapgen: {exc}")
         return 1
     except BoundaryError as exc:
-        for sentence in exc.problems:
-            _say(sentence)
-        n = len(exc.problems)
-        _say(
-            f"mapgen: {n} problem{'s' if n != 1 else ''} in the boundary file; nothing was written."
-        )
-        return 1
+        return _report(exc.problems, "the boundary file")
     except UsageError as exc:
         _say(f"mapgen: {exc}")
         return 2
@@ -194,6 +182,15 @@ def main(argv: list[str] | None = None) -> int:
             "the output of the same command run with MAPGEN_DEBUG=1."
         )
         return 70
+
+
+def _report(problems: list[str], where: str) -> int:
+    """Every problem on its own line, then a count; the exit status for bad data."""
+    for problem in problems:
+        _say(problem)
+    n = len(problems)
+    _say(f"mapgen: {n} problem{'s' if n != 1 else ''} in {where}; nothing was written.")
+    return 1
 
 
 def _say(text: str) -> None:
