@@ -38,6 +38,16 @@ PRECISIONS = {
     "approximate": "traced by the project from named towns and/or a drawn outline",
     "schematic": "indicative only: the sources name the area, not its limits",
 }
+# Sides of the control layer, in the colour families most maps use.
+SIDE_COLOURS = {
+    "government": "#c2413a",
+    "opposition": "#3f9b4f",
+    "hts": "#8c8c8c",
+    "islamic-state": "#2b2b2b",
+    "sdf": "#d9b431",
+    "turkey-backed": "#2f9e94",
+    "contested": "#b48ac9",
+}
 # SVG stroke-dasharray per precision: solid, dashed, dotted.
 PRECISION_DASH: dict[str, str | None] = {
     "exact": None,
@@ -53,11 +63,15 @@ def script() -> str:
         "colours": COLOURS,
         "labels": LABELS,
         "dash": PRECISION_DASH,
+        "sides": SIDE_COLOURS,
     }
     return f"window.ATLAS_VOCABULARY={json.dumps(data, separators=(',', ':'))};\n"
 
 
 def css() -> str:
     """The kinds' colours as CSS custom properties (``var(--kind-ceasefire)``)."""
-    props = ";".join(f"--kind-{kind}:{colour}" for kind, colour in COLOURS.items())
+    props = ";".join(
+        [f"--kind-{kind}:{colour}" for kind, colour in COLOURS.items()]
+        + [f"--side-{side}:{colour}" for side, colour in SIDE_COLOURS.items()]
+    )
     return f":root{{{props}}}\n"

@@ -12,7 +12,7 @@ import multiprocessing as mp
 import os
 import shutil
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from importlib.resources import files
@@ -30,10 +30,11 @@ from mapgen.analysis.timeline import diff_pairs, states
 from mapgen.cache import BuildCache
 from mapgen.errors import ZoneDataError
 from mapgen.export import features as export
-from mapgen.export.control import settlements_collection
+from mapgen.export.control import settlements_collection, territory_collection
 from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.geojson import dumps_compact
 from mapgen.geometry.resolve import Resolved, resolve_atlas
+from mapgen.geometry.territory import territory_on
 from mapgen.model import AtlasData
 from mapgen.site import render, render_compare
 from mapgen.site.downloads import Downloads
@@ -242,14 +243,13 @@ def _write_pages(
                 previous=dates[i - 1] if i else None,
                 following=dates[i + 1] if i + 1 < len(dates) else None,
                 coverage=rows,
+                control_layer=bool(atlas.control.fronts)
+                and (atlas.control.horizon is None or day <= atlas.control.horizon),
             ),
         )
     put("geojson/zones.geojson", everything_bytes)
     if atlas.control.fronts:
-        put(
-            "geojson/control.geojson",
-            dumps_compact(settlements_collection(atlas.control)),
-        )
+        _write_control(atlas, geodata, put)
     put("stats.csv", stats_csv(all_coverage))
     atlas_states = states(atlas)
     differ = Differ(atlas, resolved, geodata)
@@ -329,6 +329,62 @@ def build(
     if cache is not None:
         cache.prune()
     return written
+
+
+def _write_control(
+    atlas: AtlasData, geodata: Geodata, put: Callable[[str, bytes], None]
+) -> None:
+    """The control layer: every settlement with its history (GeoJSON, and a
+    script the pages load on the first settlement popup), and for each
+    agreement date up to the data's horizon the territory each side held."""
+    control = atlas.control
+    everything = settlements_collection(control)
+    put("geojson/control.geojson", dumps_compact(everything))
+    index = {f["id"]: i for i, f in enumerate(everything["features"])}
+    put(
+        "data/control/history.js",
+        render.control_history_script(
+            [
+                {
+                    k: f["properties"][k]
+                    for k in (
+                        "name",
+                        "name_ar",
+                        "governorate",
+                        "front",
+                        "coordinates_from",
+                        "history",
+                    )
+                }
+                for f in everything["features"]
+            ]
+        ),
+    )
+    horizon = control.horizon
+    for day in atlas.dates:
+        if horizon is not None and day > horizon:
+            continue
+        territory = territory_on(control, geodata, day)
+        collection = territory_collection(territory, horizon)
+        points = [
+            [
+                s.name,
+                round(s.lon, 5),
+                round(s.lat, 5),
+                side,
+                index[f"{s.front}/{s.name}"],
+            ]
+            for s, side in territory.settlements
+        ]
+        put(
+            f"data/control/{day.isoformat()}.js",
+            render.control_script(
+                day.isoformat(),
+                collection,
+                points,
+                horizon.isoformat() if horizon else None,
+            ),
+        )
 
 
 def _make_parents(folder: Path) -> list[Path]:

@@ -20,7 +20,7 @@ from mapgen.analysis.stats import Coverage
 from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.geojson import geometry_json
 from mapgen.model import PRECISIONS, Agreement, AtlasData, Source
-from mapgen.site.encode import encode_geometry, page_features
+from mapgen.site.encode import encode_collection, encode_geometry, page_features
 
 TITLE = "Syria ceasefire and de-escalation zones atlas"
 
@@ -239,6 +239,7 @@ def date_page(
     previous: dt.date | None,
     following: dt.date | None,
     coverage: list[Coverage],
+    control_layer: bool = False,
 ) -> bytes:
     agreements = [a for a in atlas.agreements if a.date == on]
     iso = on.isoformat()
@@ -267,7 +268,8 @@ def date_page(
     )
     body = [
         _head(f"{title} — {TITLE}", "../"),
-        f'<body data-page="date" data-date="{iso}" data-details="../data/details/{iso}.js">',
+        f'<body data-page="date" data-date="{iso}" data-details="../data/details/{iso}.js"'
+        + (' data-control-layer="1">' if control_layer else ">"),
         f"<header><h1>{escape(title)}</h1><nav>{' '.join(nav)}</nav></header>",
         '<main class="map-page"><div id="map" role="region" '
         f'aria-label="Map of zones in force on {iso}"></div><aside>',
@@ -303,6 +305,31 @@ def date_page(
         ]
     )
     return "\n".join(body).encode("utf-8")
+
+
+def control_script(
+    iso: str,
+    territory: dict[str, Any],
+    points: list[list[Any]],
+    horizon: str | None,
+) -> bytes:
+    """A date's control layer: each side's territory (encoded) and the settlements
+    it was drawn from, as [name, lon, lat, side, index into the history]."""
+    data = {
+        "territory": encode_collection(territory),
+        "points": points,
+        "horizon": horizon,
+    }
+    return (
+        f"Atlas.controlLoaded({json_for_script(iso)},{json_for_script(data)});\n"
+    ).encode()
+
+
+def control_history_script(history: list[dict[str, Any]]) -> bytes:
+    """Every settlement's history, loaded when a settlement's popup first opens."""
+    return ("Atlas.controlHistoryLoaded(" + json_for_script(history) + ");\n").encode(
+        "utf-8"
+    )
 
 
 def index_page(atlas: AtlasData, counts: dict[dt.date, int]) -> bytes:

@@ -184,3 +184,27 @@ def test_stats_table_is_drawn_when_opened(
     rows = page.locator("#stats-table tbody tr").all_inner_texts()
     assert any("Idlib de-escalation zone" in r and "(SY-ID)" in r for r in rows)
     assert offline_page.errors == [] and offline_page.aborted == []
+
+
+@pytest.mark.browser
+def test_the_control_layer_draws_territory_and_settlement_histories(
+    site: Path, offline_page: OfflinePage
+) -> None:
+    page = offline_page.open(site / "maps" / "2018-09-17.html")
+    assert page.locator("path.settlement").count() == 0  # loaded only when asked
+    page.check("#toggle-control")
+    page.wait_for_selector("body[data-control]", state="attached")
+    assert int(page.get_attribute("body", "data-control")) >= 300
+    sides = page.eval_on_selector_all(
+        "path.territory",
+        "els => els.map(e => [...e.classList].find(c => c.startsWith('side-')))",
+    )
+    assert {"side-government", "side-opposition", "side-sdf"} <= set(sides)
+    page.locator("path.settlement.side-sdf").first.click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.locator("h3").wait_for()
+    text = popup.inner_text()
+    assert "from " in text and ": sdf" in text
+    assert popup.locator("a[href^='http']").count() >= 1
+    assert "Control data is kept to 2018-12-31" in page.inner_text("#control-key")
+    assert offline_page.errors == [] and offline_page.aborted == []

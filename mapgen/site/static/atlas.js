@@ -337,6 +337,78 @@
     return layer;
   }
 
+  // The control layer: each side's territory on the page's date and the
+  // settlements it is computed from, loaded when first switched on; a
+  // settlement's history (dates, sides, sources) when its popup first opens.
+  var SIDE_COLOURS = VOCABULARY.sides;
+  var history = { list: null, waiting: [] };
+
+  function historyPopup(i) {
+    var h = history.list[i];
+    var box = el("div", { className: "popup" }, [el("h3", { text: h.name }), el("p", { className: "meta", lang: "ar", dir: "rtl", text: h.name_ar })]);
+    box.appendChild(listOf(h.history, function (spell) {
+      var li = el("span", { text: "from " + spell.from + ": " + spell.side + (spell.note ? " \u2014 " + spell.note : "") + " \u2014 " });
+      spell.sources.forEach(function (s, j) {
+        if (j) li.appendChild(document.createTextNode("; "));
+        li.appendChild(sourceNode({ kind: "cite", text: s.title + (s.publisher ? " (" + s.publisher + (s.date ? ", " + s.date : "") + ")" : ""), url: s.url }));
+      });
+      return li;
+    }));
+    box.appendChild(el("p", { className: "meta", text: "Position from: " + h.coordinates_from.title + " \u00b7 " + h.governorate + " \u00b7 front " + h.front }));
+    return box;
+  }
+
+  function controlLayer(map, iso) {
+    var layer = L.layerGroup();
+    // Territory below the zones (overlay pane, 400); settlements above them, so
+    // that a click on one reaches it.
+    map.createPane("control").style.zIndex = 390;
+    map.createPane("settlements").style.zIndex = 450;
+    layer.on("add", function () {
+      if (layer.getLayers().length) return;
+      pending.control = function (loadedIso, data) {
+        if (loadedIso !== iso) return;
+        L.geoJSON(decodeCollection(data.territory), {
+          pane: "control",
+          style: function (f) {
+            var c = SIDE_COLOURS[f.properties.side] || "#777";
+            return { color: c, weight: 0.6, fillColor: c, fillOpacity: 0.28, className: "territory side-" + f.properties.side };
+          },
+          onEachFeature: function (f, l) {
+            var p = f.properties;
+            l.bindTooltip(el("span", { text: p.side + ": " + p.area_km2.toLocaleString("en") + " km\u00b2 around " + p.settlements + " settlements (computed; data to " + p.horizon + ")" }), { sticky: true });
+          }
+        }).addTo(layer);
+        data.points.forEach(function (pt) {
+          var m = L.circleMarker([pt[2], pt[1]], {
+            pane: "settlements", radius: 3.5, weight: 1, color: "#fff", fillColor: SIDE_COLOURS[pt[3]] || "#777", fillOpacity: 1,
+            className: "settlement side-" + pt[3]
+          });
+          m.bindTooltip(el("span", { text: pt[0] + " \u00b7 " + pt[3] }));
+          m.bindPopup(function () {
+            if (history.list) return historyPopup(pt[4]);
+            history.waiting.push(function () { m.setPopupContent(historyPopup(pt[4])); });
+            if (history.waiting.length === 1) loadScript(scriptBase() + "data/control/history.js");
+            return el("p", { className: "meta", text: "Loading the history\u2026" });
+          }, { maxWidth: Math.min(380, map.getSize().x - 60) });
+          layer.addLayer(m);
+        });
+        var key = document.getElementById("control-key");
+        if (key && !key.children.length) {
+          var ul = el("ul", { className: "legend" });
+          Object.keys(SIDE_COLOURS).forEach(function (side) {
+            ul.appendChild(el("li", {}, [el("span", { className: "swatch", style: "background:" + SIDE_COLOURS[side] }), side]));
+          });
+          key.appendChild(ul);
+          key.appendChild(el("p", { className: "meta", text: "Territory is computed from who held each settlement (Voronoi cells cut at 10 km, clipped to Syria); a line between two sides falls midway between their nearest settlements. Control data is kept to " + data.horizon + "." }));
+        }
+        document.body.setAttribute("data-control", String(data.points.length));
+      };
+      loadScript(scriptBase() + "data/control/" + iso + ".js");
+    });
+    return { layer: layer };
+  }
+
   function datePage(root) {
     var data = JSON.parse(document.getElementById("atlas-data").textContent);
     data.zones = decodeCollection(data.zones);
@@ -367,11 +439,18 @@
       if (!ul.children.length) ul.appendChild(el("li", { className: "meta", text: "None on this date." }));
     });
     var extras = document.getElementById("base-toggles");
-    [["Towns (GeoNames)", baseLayers.towns], ["OpenStreetMap tiles (online only)", online]].forEach(function (row) {
-      var box = el("input", { type: "checkbox" });
+    var rows = [["Towns (GeoNames)", baseLayers.towns], ["OpenStreetMap tiles (online only)", online]];
+    var control = null;
+    if (root.getAttribute("data-control-layer")) {
+      control = controlLayer(map, data.date);
+      rows.push(["Who held each settlement (computed territory by side)", control.layer]);
+    }
+    rows.forEach(function (row) {
+      var box = el("input", control && row[1] === control.layer ? { type: "checkbox", id: "toggle-control" } : { type: "checkbox" });
       box.addEventListener("change", function () { if (box.checked) row[1].addTo(map); else map.removeLayer(row[1]); });
       extras.appendChild(el("li", {}, [el("label", {}, [box, " " + row[0]])]));
     });
+    extras.appendChild(el("li", { id: "control-key" }));
     legend(document.getElementById("legend"));
     var stats = document.getElementById("stats");
     if (stats) stats.addEventListener("toggle", function () {
@@ -403,6 +482,13 @@
     decodeCollection: decodeCollection,
     baseDetail: function (fc) { pending.detail(fc); },
     townsLoaded: function (list) { pending.towns(list); },
+    controlLoaded: function (iso, data) { if (pending.control) pending.control(iso, data); },
+    controlHistoryLoaded: function (list) {
+      history.list = list;
+      var waiting = history.waiting;
+      history.waiting = [];
+      waiting.forEach(function (fn) { fn(); });
+    },
     detailsLoaded: function (name, data) {
       details.byId = expand(data.details, data.table);
       details.stats = data.stats || [];
