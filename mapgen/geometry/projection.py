@@ -22,6 +22,18 @@ def to_metres(geom: BaseGeometry) -> BaseGeometry:
     return shapely.transform(geom, lambda xy: _xy(_TO_METRES, xy))
 
 
+def many_to_metres(geoms: NDArray[np.object_]) -> NDArray[np.object_]:
+    """An array of geometries in metres, in one call."""
+    out: NDArray[np.object_] = shapely.transform(geoms, lambda xy: _xy(_TO_METRES, xy))
+    return out
+
+
+def many_to_degrees(geoms: NDArray[np.object_]) -> NDArray[np.object_]:
+    """An array of geometries back in degrees, in one call."""
+    out: NDArray[np.object_] = shapely.transform(geoms, lambda xy: _xy(_TO_DEGREES, xy))
+    return out
+
+
 def to_degrees(geom: BaseGeometry) -> BaseGeometry:
     return shapely.transform(geom, lambda xy: _xy(_TO_DEGREES, xy))
 

@@ -17,10 +17,17 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+import shapely.errors
 from shapely.geometry.base import BaseGeometry
 
 from mapgen.geodata.extracts import Geodata
-from mapgen.geometry.projection import area_km2, to_degrees, to_metres
+from mapgen.geometry.projection import (
+    area_km2,
+    many_to_degrees,
+    many_to_metres,
+    to_metres,
+)
+from mapgen.geometry.resolve import polygons_only
 from mapgen.model import Control, Settlement
 
 # How far a settlement's cell may reach: about the distance between villages in
@@ -56,35 +63,47 @@ def territory_on(
     known = [(s, side) for s in control.settlements if (side := s.side_on(day))]
     if not known:
         return Territory(day, {}, (), reach_km)
-    points = shapely.points([(s.lon, s.lat) for s, _ in known])
-    metric = np.array([to_metres(p) for p in points], dtype=object)
-    syria = to_metres(geodata.syria)
-    envelope = syria.envelope.buffer(reach_km * 1000)
+    metric = many_to_metres(shapely.points([(s.lon, s.lat) for s, _ in known]))
+    syria = geodata.syria
+    envelope = to_metres(syria.envelope).buffer(reach_km * 1000)
     if len(metric) == 1:
-        cells = [envelope]
+        cells = np.array([envelope], dtype=object)
     else:
-        cells = list(
+        cells = np.array(
             shapely.voronoi_polygons(
                 shapely.MultiPoint(list(metric)), extend_to=envelope, ordered=True
-            ).geoms
+            ).geoms,
+            dtype=object,
         )
-    reach = shapely.buffer(metric, reach_km * 1000, quad_segs=8)
-    clipped = shapely.intersection(
-        shapely.intersection(np.array(cells, dtype=object), reach), syria
+    cells = shapely.intersection(
+        cells, shapely.buffer(metric, reach_km * 1000, quad_segs=8)
     )
+    # Back to degrees, then clipped to Syria there (a clip in metres would leave
+    # border edges a few centimetres off the degree-space border). Only cells that
+    # cross the border are clipped, each against the border's piece in its box.
+    cells = many_to_degrees(cells)
+    shapely.prepare(syria)
+    inside = shapely.contains_properly(syria, cells)
     by_side: dict[str, list[BaseGeometry]] = {}
-    for (_, side), cell in zip(known, clipped, strict=True):
+    for (_, side), cell, within in zip(known, cells, inside, strict=True):
+        if not within:
+            cell = polygons_only(cell.intersection(_border_piece(syria, cell)))
         if not cell.is_empty:
             by_side.setdefault(side, []).append(cell)
-    # Clipped again in degrees: the projection's round trip can move an edge
-    # a few metres past the border.
     sides = {
-        side: shapely.make_valid(
-            to_degrees(shapely.union_all(cells_of_side))
-        ).intersection(geodata.syria)
+        side: polygons_only(shapely.make_valid(shapely.union_all(cells_of_side)))
         for side, cells_of_side in sorted(by_side.items())
     }
     return Territory(day, sides, tuple(known), reach_km)
+
+
+def _border_piece(syria: BaseGeometry, cell: BaseGeometry) -> BaseGeometry:
+    """The part of Syria in the cell's bounding box (cheaper to intersect than
+    the whole country); the whole country where GEOS cannot cut it cleanly."""
+    try:
+        return shapely.make_valid(shapely.clip_by_rect(syria, *cell.bounds))
+    except shapely.errors.GEOSException:
+        return syria
 
 
 def front_distances(territory: Territory) -> list[float]:

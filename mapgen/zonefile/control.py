@@ -223,9 +223,11 @@ def _check_place(
     import shapely
 
     point = shapely.Point(lon, lat)
+    syria = geodata.syria
+    shapely.prepare(syria)  # many points are tested against the same shapes
     # Border towns' points (GeoNames) may fall a little across Natural Earth's
     # line: up to about 2.5 km is accepted.
-    if geodata.syria.distance(point) > 0.025:
+    if not syria.covers(point) and syria.distance(point) > 0.025:
         swapped = geodata.syria.covers(shapely.Point(lat, lon))
         r.error(
             node,
@@ -240,6 +242,7 @@ def _check_place(
     # Settlements on a governorate border may be written either side: 2 km slack.
     # Quneitra's towns include those in the UNDOF area of separation.
     shape = geodata.governorates[gov].geometry
+    shapely.prepare(shape)
     if gov == "SY-QU" and "SY-UNDOF" in geodata.governorates:
         shape = shape.union(geodata.governorates["SY-UNDOF"].geometry)
     if not shape.covers(point) and shape.distance(point) > 0.02:
