@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from shapely.geometry.base import BaseGeometry
@@ -24,8 +25,12 @@ Shape = tuple[BaseGeometry, BaseGeometry | None, tuple[str, ...]]
 class BuildCache:
     shapes: dict[str, Shape] = field(default_factory=dict)
     diff_scripts: dict[str, bytes] = field(default_factory=dict)
+    # Other files a build writes, by a key covering what they are made from
+    # (e.g. the control layer, which a zone edit does not touch).
+    files: dict[str, bytes] = field(default_factory=dict)
     _used_shapes: set[str] = field(default_factory=set)
     _used_scripts: set[str] = field(default_factory=set)
+    _used_files: set[str] = field(default_factory=set)
     _downloads_worker: subprocess.Popen[str] | None = field(default=None, repr=False)
 
     def downloads_worker(self) -> subprocess.Popen[str]:
@@ -74,11 +79,20 @@ class BuildCache:
     def use_script(self, key: str) -> None:
         self._used_scripts.add(key)
 
+    def file(self, key: str, make: Callable[[], bytes]) -> bytes:
+        """The file made from what ``key`` covers: kept, or made now."""
+        self._used_files.add(key)
+        if key not in self.files:
+            self.files[key] = make()
+        return self.files[key]
+
     def prune(self) -> None:
         """Keep only what the last build used."""
         self.shapes = {k: v for k, v in self.shapes.items() if k in self._used_shapes}
         self.diff_scripts = {
             k: v for k, v in self.diff_scripts.items() if k in self._used_scripts
         }
+        self.files = {k: v for k, v in self.files.items() if k in self._used_files}
         self._used_shapes.clear()
         self._used_scripts.clear()
+        self._used_files.clear()

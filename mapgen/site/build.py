@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import multiprocessing as mp
 import os
@@ -249,7 +250,7 @@ def _write_pages(
         )
     put("geojson/zones.geojson", everything_bytes)
     if atlas.control.fronts:
-        _write_control(atlas, geodata, put)
+        _write_control(atlas, geodata, put, cache)
     put("stats.csv", stats_csv(all_coverage))
     atlas_states = states(atlas)
     differ = Differ(atlas, resolved, geodata)
@@ -332,40 +333,44 @@ def build(
 
 
 def _write_control(
-    atlas: AtlasData, geodata: Geodata, put: Callable[[str, bytes], None]
+    atlas: AtlasData,
+    geodata: Geodata,
+    put: Callable[[str, bytes], None],
+    cache: BuildCache,
 ) -> None:
     """The control layer: every settlement with its history (GeoJSON, and a
     script the pages load on the first settlement popup), and for each
-    agreement date up to the data's horizon the territory each side held."""
+    agreement date up to the data's horizon the territory each side held.
+    Kept in the cache by what it is made from, so a zone edit reuses it."""
     control = atlas.control
+    made_from = hashlib.sha256(
+        repr((control, geodata.fingerprint)).encode("utf-8")
+    ).hexdigest()
     everything = settlements_collection(control)
-    put("geojson/control.geojson", dumps_compact(everything))
-    index = {f["id"]: i for i, f in enumerate(everything["features"])}
+
+    def history() -> bytes:
+        keys = (
+            "name",
+            "name_ar",
+            "governorate",
+            "front",
+            "coordinates_from",
+            "history",
+        )
+        return render.control_history_script(
+            [{k: f["properties"][k] for k in keys} for f in everything["features"]]
+        )
+
     put(
-        "data/control/history.js",
-        render.control_history_script(
-            [
-                {
-                    k: f["properties"][k]
-                    for k in (
-                        "name",
-                        "name_ar",
-                        "governorate",
-                        "front",
-                        "coordinates_from",
-                        "history",
-                    )
-                }
-                for f in everything["features"]
-            ]
-        ),
+        "geojson/control.geojson",
+        cache.file(f"control.geojson:{made_from}", lambda: dumps_compact(everything)),
     )
+    put("data/control/history.js", cache.file(f"history:{made_from}", history))
+    index = {f["id"]: i for i, f in enumerate(everything["features"])}
     horizon = control.horizon
-    for day in atlas.dates:
-        if horizon is not None and day > horizon:
-            continue
+
+    def layer(day: dt.date) -> bytes:
         territory = territory_on(control, geodata, day)
-        collection = territory_collection(territory, horizon)
         points = [
             [
                 s.name,
@@ -376,14 +381,19 @@ def _write_control(
             ]
             for s, side in territory.settlements
         ]
+        return render.control_script(
+            day.isoformat(),
+            territory_collection(territory, horizon),
+            points,
+            horizon.isoformat() if horizon else None,
+        )
+
+    for day in atlas.dates:
+        if horizon is not None and day > horizon:
+            continue
         put(
             f"data/control/{day.isoformat()}.js",
-            render.control_script(
-                day.isoformat(),
-                collection,
-                points,
-                horizon.isoformat() if horizon else None,
-            ),
+            cache.file(f"control:{day}:{made_from}", functools.partial(layer, day)),
         )
 
 
