@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -207,4 +208,35 @@ def test_the_control_layer_draws_territory_and_settlement_histories(
     assert "from " in text and ": sdf" in text
     assert popup.locator("a[href^='http']").count() >= 1
     assert "Control data is kept to 2018-12-31" in page.inner_text("#control-key")
+    assert offline_page.errors == [] and offline_page.aborted == []
+
+
+@pytest.mark.browser
+def test_clicks_reach_the_zones_and_names_open_details(
+    site: Path, offline_page: OfflinePage
+) -> None:
+    page = offline_page.open(site / "maps" / "2018-09-17.html")
+    # A scale bar, metric.
+    assert re.search(r"\d+ k?m", page.inner_text(".leaflet-control-scale"))
+    # Deir ez-Zor (40.14 E, 35.34 N) lies only in the nationwide ceasefire: a
+    # click there opens nothing, since the ceasefire no longer takes clicks.
+    x, y = page.evaluate(
+        "() => { const p = Atlas.map.latLngToContainerPoint([35.34, 40.14]);"
+        " const r = Atlas.map.getContainer().getBoundingClientRect();"
+        " return [p.x + r.left, p.y + r.top]; }"
+    )
+    page.mouse.click(x, y)
+    page.wait_for_timeout(300)
+    assert page.locator(".leaflet-popup-content").count() == 0
+    # Its details are one click away in the side panel, as are every zone's.
+    page.locator("button.feature-name[data-zone='nationwide-ceasefire']").click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.locator("h3").wait_for()
+    assert "Nationwide ceasefire" in popup.inner_text()
+    page.locator("button.feature-name[data-zone='sochi-dmz']").click()
+    page.wait_for_function(
+        "() => document.querySelector('.leaflet-popup-content h3')"
+        " && document.querySelector('.leaflet-popup-content h3').textContent.includes('demilitarised')"
+    )
+    assert page.evaluate("Atlas.map.getZoom()") >= 8
     assert offline_page.errors == [] and offline_page.aborted == []

@@ -295,6 +295,7 @@
     var map = L.map("map", { zoomSnap: 0.25, attributionControl: true });
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Boundaries: Natural Earth \u00b7 Towns: GeoNames (CC BY 4.0) \u00b7 Leaflet");
+    L.control.scale({ metric: true, imperial: false, maxWidth: 140 }).addTo(map);
     var base = drawBase(map, window.ATLAS_BASE);
     map.fitBounds(base.governorates.getBounds(), { padding: [8, 8] });
     window.Atlas.map = map;
@@ -328,6 +329,9 @@
       }
     };
     if (pane) opts.pane = pane;
+    // The nationwide ceasefire covers the whole country: drawn beneath, it would
+    // swallow every click, so it takes none (its details open from the side panel).
+    if (f.properties.kind === "ceasefire") opts.interactive = false;
     var layer = L.geoJSON(f, opts);
     layer.bindPopup(function () {
       if (details.byId) return zonePopup(merged(f));
@@ -428,11 +432,18 @@
       });
       var colour = KIND_COLOURS[f.properties.kind] || "#555";
       var group = f.properties.kind === "observation-post" ? "post-list" : f.properties.kind === "route" ? "route-list" : "zone-list";
-      document.getElementById(group).appendChild(el("li", {}, [el("label", { "for": box.id }, [
-        box, el("span", { className: "swatch", style: "background:" + colour }),
-        el("strong", { text: f.properties.name }),
+      // The name opens the feature's details, framed on it; the box toggles it.
+      var name = el("button", { type: "button", className: "feature-name", "data-zone": f.properties.id, text: f.properties.name });
+      name.addEventListener("click", function () {
+        if (!drawn.hasLayer(layer)) { box.checked = true; drawn.addLayer(layer); }
+        map.fitBounds(layer.getBounds(), { maxZoom: 10, padding: [20, 20] });
+        layer.openPopup(layer.getBounds().getCenter());
+      });
+      document.getElementById(group).appendChild(el("li", {}, [
+        el("label", { "for": box.id }, [box, el("span", { className: "swatch", style: "background:" + colour })]),
+        name,
         el("span", { className: "meta", text: " " + f.properties.kind + " \u00b7 " + f.properties.precision + " \u00b7 since " + f.properties.valid_from })
-      ])]));
+      ]));
     });
     ["zone-list", "route-list", "post-list"].forEach(function (id) {
       var ul = document.getElementById(id);
