@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import shapely
@@ -240,3 +241,22 @@ def test_clicks_reach_the_zones_and_names_open_details(
     )
     assert page.evaluate("Atlas.map.getZoom()") >= 8
     assert offline_page.errors == [] and offline_page.aborted == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "name", ["index.html", "maps/2018-09-17.html", "timeline.html", "compare.html"]
+)
+def test_no_page_scrolls_sideways_on_a_phone(
+    site: Path, browser: Any, name: str
+) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.route(
+        "**/*",
+        lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort(),
+    )
+    page.goto((site / name).resolve().as_uri())
+    if name != "index.html":
+        page.wait_for_selector("body[data-ready]", state="attached")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.close()
