@@ -690,7 +690,7 @@ def bench_export(work: Path, runs: int) -> dict[str, Any]:
     atlas = mapgen.open_atlas()
     collection = collection_on(atlas.data, atlas.resolved, atlas.day(day))
     data = to_bytes(collection)
-    pcodes = atlas._pcodes()
+    pcodes = atlas.geodata.pcodes
     drivers = {
         "gpkg": "GPKG",
         "shp": "ESRI Shapefile",
@@ -710,13 +710,7 @@ def bench_export(work: Path, runs: int) -> dict[str, Any]:
         folder = fresh()
         start = time.perf_counter()
         for fmt in FORMATS:
-            write(
-                collection,
-                fmt,
-                folder / f"zones{SUFFIXES[fmt]}",
-                pcodes,
-                geojson_bytes=to_bytes,
-            )
+            write(collection, fmt, folder / f"zones{SUFFIXES[fmt]}", pcodes)
         return time.perf_counter() - start
 
     def theirs() -> float:

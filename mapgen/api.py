@@ -136,9 +136,6 @@ class Atlas:
             )
         return when
 
-    def _pcodes(self) -> dict[str, str]:
-        return {g.iso: g.ocha for g in self.geodata.governorates.values() if g.ocha}
-
     def zones_on(self, when: str | dt.date) -> geopandas.GeoDataFrame:
         """The zones in force on a date, one row per zone.
 
@@ -162,7 +159,7 @@ class Atlas:
 
         on = self.day(when)
         return frame(
-            collection_on(self.data, self.resolved, on), self._pcodes(), ZONE_KINDS
+            collection_on(self.data, self.resolved, on), self.geodata.pcodes, ZONE_KINDS
         )
 
     def features_on(self, when: str | dt.date) -> geopandas.GeoDataFrame:
@@ -170,7 +167,7 @@ class Atlas:
         from mapgen.export.gis import frame
 
         on = self.day(when)
-        return frame(collection_on(self.data, self.resolved, on), self._pcodes())
+        return frame(collection_on(self.data, self.resolved, on), self.geodata.pcodes)
 
     def history(self, zone_id: str) -> geopandas.GeoDataFrame:
         """Every version of one zone, in date order.
@@ -188,7 +185,7 @@ class Atlas:
                 f"No zone is called {zone_id!r}; known: {', '.join(sorted(known))}."
             )
         everything = collection_all(self.data, self.resolved)
-        rows = frame(everything, self._pcodes(), ZONE_KINDS)
+        rows = frame(everything, self.geodata.pcodes, ZONE_KINDS)
         return (
             rows[rows["id"] == zone_id].sort_values("valid_from").reset_index(drop=True)
         )
@@ -350,13 +347,13 @@ class Atlas:
 
 
 def _popup_html(p: dict[str, Any]) -> str:
-    from mapgen.export.gis import _source_text
+    from mapgen.export.gis import source_text
 
     def row(label: str, value: object) -> str:
         return f"<tr><th>{label}</th><td>{html.escape(str(value))}</td></tr>"
 
     sources = "".join(
-        f"<li>{html.escape(_source_text(s))}</li>" for s in p.get("sources", [])
+        f"<li>{html.escape(source_text(s))}</li>" for s in p.get("sources", [])
     )
     return (
         f"<h4>{html.escape(p['name'])}</h4><table>"

@@ -469,8 +469,7 @@ def _export(args: argparse.Namespace, geodata: Geodata) -> int:
         return 0
     from mapgen.export.gis import write
 
-    pcodes = {g.iso: g.ocha for g in geodata.governorates.values() if g.ocha}
-    write(collection, args.format, args.output, pcodes, geojson_bytes=to_bytes)
+    write(collection, args.format, args.output, geodata.pcodes)
     return 0
 
 

@@ -29,7 +29,7 @@ def write_all(collection_path: Path, out: Path, pcodes: dict[str, str]) -> None:
     collection = json.loads(collection_path.read_text("utf-8"))
     out.mkdir(parents=True, exist_ok=True)
     for fmt, name in DOWNLOADS:
-        write(collection, fmt, out / name, pcodes, geojson_bytes=lambda _c: b"")
+        write(collection, fmt, out / name, pcodes)
 
 
 def serve() -> int:

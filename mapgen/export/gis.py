@@ -17,11 +17,12 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mapgen.about import ATTRIBUTION, GOLAN_NOTE
+from mapgen.export.features import to_bytes
 from mapgen.vocabulary import ZONE_KINDS
 from mapgen.zonefile.seeds import SEEDS
 
@@ -87,7 +88,7 @@ HXL = {
 COLUMNS = [c for c in HXL if c != "geometry_wkt"]
 
 
-def _source_text(source: dict[str, Any]) -> str:
+def source_text(source: dict[str, Any]) -> str:
     if source.get("kind") == "seed":
         text = f"{SEEDS.get(source['text'], 'Seed article')} [{source['text']}]"
     else:
@@ -132,7 +133,7 @@ def flat_record(feature: dict[str, Any], pcodes: dict[str, str]) -> dict[str, An
         "governorates": " ".join(govs),
         "ocha_pcodes": " ".join(pcodes[g] for g in govs if g in pcodes),
         "area_km2": p.get("area_km2"),
-        "sources": "; ".join(_source_text(s) for s in p.get("sources", [])),
+        "sources": "; ".join(source_text(s) for s in p.get("sources", [])),
         "details": json.dumps(details, ensure_ascii=False, sort_keys=True),
         "about": ABOUT,
     }
@@ -182,8 +183,6 @@ def write(
     fmt: str,
     path: Path,
     pcodes: dict[str, str],
-    *,
-    geojson_bytes: Callable[[dict[str, Any]], bytes],
 ) -> None:
     """Write ``collection`` as ``fmt`` to ``path``, whole or not at all (written
     beside it first, then renamed into place)."""
@@ -191,7 +190,7 @@ def write(
     try:
         tmp = tmpdir / path.name
         if fmt == "geojson":
-            tmp.write_bytes(geojson_bytes(collection))
+            tmp.write_bytes(to_bytes(collection))
         elif fmt == "csv":
             _write_csv(collection, pcodes, tmp, tmp.with_name(_hxl_name(path.name)))
         elif fmt == "kml":

@@ -157,6 +157,11 @@ class Geodata:
 
         return read_boundaries(self.boundaries, self.boundary_key, packaged)
 
+    @property
+    def pcodes(self) -> dict[str, str]:
+        """OCHA p-codes by ISO 3166-2 code, for the governorates that have one."""
+        return {g.iso: g.ocha for g in self.governorates.values() if g.ocha}
+
     @cached_property
     def fingerprint(self) -> str:
         """A digest of what the geodata is (not where it lies), for caches."""

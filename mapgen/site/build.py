@@ -158,7 +158,7 @@ def write_site(
     written: dict[str, int] = {}
     everything = export.collection_all(atlas, resolved)
     everything_bytes = export.to_bytes(everything)
-    pcodes = {g.iso: g.ocha for g in geodata.governorates.values() if g.ocha}
+    pcodes = geodata.pcodes
     stamp = read_stamp(previous) if previous is not None else None
     downloads = Downloads(
         everything_bytes,

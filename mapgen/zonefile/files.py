@@ -14,6 +14,10 @@ import stat
 from pathlib import Path
 
 SUFFIXES = (".yaml", ".yml")
+_FOLDER = (
+    "this is a folder, not a zone file; rename it so that its name does not end in "
+    ".yaml or .yml"
+)
 
 
 class UnreadableFileError(Exception):
@@ -49,19 +53,13 @@ def read_capped(path: Path, cap: int) -> bytes:
             "this file disappeared while it was being read"
         ) from None
     except IsADirectoryError:
-        raise UnreadableFileError(
-            "this is a folder, not a zone file; rename it so that its name does not "
-            "end in .yaml or .yml"
-        ) from None
+        raise UnreadableFileError(_FOLDER) from None
     except OSError as exc:
         raise UnreadableFileError(_cannot_read(exc)) from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise UnreadableFileError(
-                "this is a folder, not a zone file; rename it so that its name does "
-                "not end in .yaml or .yml"
-            )
+            raise UnreadableFileError(_FOLDER)
         if not stat.S_ISREG(info.st_mode):
             raise UnreadableFileError(
                 f"this is {_kind(info.st_mode)}, not a regular file; zone files must be "
