@@ -12,6 +12,8 @@ from mapgen.vocabulary import ZONE_KINDS
 
 KINDS = ZONE_KINDS
 FATES = ("retaken", "superseded", "expired", "surrendered")
+# How a dated state ends when the control data stops (never written in a file).
+PAST_HORIZON = "past-horizon"
 # In this order on a shared date: a revision precedes its own maps and entry into force.
 STAGES = ("declared", "revised", "maps-agreed", "in-force", "ended")
 STATUSES = ("done", "partly-done", "not-done", "pending")
@@ -87,6 +89,9 @@ class Band:
     inner_km: float
     basis: str
     not_along: tuple[Part, ...] = ()
+    # Measure from where the base zone meets this side's territory (the real
+    # front), rather than from its whole outline.
+    facing: str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,12 @@ class ZoneVersion:
     sources: tuple[Source, ...]
     notes: str | None
     events: tuple[Event, ...] = ()
+    # The sides whose ground the zone covered: its shape on a date is its
+    # declared area intersected with their territory on that date.
+    held_by: tuple[str, ...] = ()
+    # For a dated state of a version (see mapgen.geometry.states): the first
+    # day of the version it belongs to; None for the version as declared.
+    declared_from: dt.date | None = None
 
     @property
     def key(self) -> str:
@@ -301,7 +312,9 @@ class AtlasData:
 
     def lifecycle(self, zone_id: str) -> list[Event]:
         """The zone's life across its versions, in date order."""
-        versions = self.history(zone_id)
+        everything = self.history(zone_id)
+        # A version's dated states after its first do not revise it.
+        versions = [v for v in everything if v.declared_from in (None, v.valid_from)]
         first = versions[0]
         events = [
             Event("declared", first.valid_from, f"by the {first.agreement.title}", ())
@@ -312,7 +325,7 @@ class AtlasData:
                     Event("revised", v.valid_from, f"by the {v.agreement.title}", ())
                 )
             events.extend(v.events)
-        last = versions[-1]
+        last = everything[-1]
         if last.valid_to is not None:
             note = f"{last.fate}" + (f": {last.fate_note}" if last.fate_note else "")
             events.append(Event("ended", last.valid_to, note, last.sources))

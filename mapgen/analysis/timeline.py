@@ -50,19 +50,29 @@ def states(atlas: AtlasData) -> list[State]:
     return out
 
 
-# Differences are precomputed for every pair of states up to this many states
-# (the 2016-2018 atlas has a dozen); beyond it, pairs grow as the square of the
-# states, so only consecutive states are paired and the compare page points to
+# Differences are precomputed for every pair of states up to this many states;
+# beyond it, pairs grow as the square of the states, so every pair of the
+# milestone states (those holding an agreement date)
+# and every consecutive pair is computed, and the compare page points to
 # 'mapgen diff' for the others.
 ALL_PAIRS_UP_TO = 64
 
 
-def diff_pairs(atlas_states: list[State]) -> list[tuple[State, State]]:
-    if len(atlas_states) <= ALL_PAIRS_UP_TO:
-        return [
-            (a, b) for i, a in enumerate(atlas_states) for b in atlas_states[i + 1 :]
-        ]
-    return list(zip(atlas_states, atlas_states[1:], strict=False))
+def milestones(atlas: AtlasData, atlas_states: list[State]) -> list[State]:
+    """The states holding an agreement date."""
+    return [s for s in atlas_states if any(s.covers(d) for d in atlas.dates)]
+
+
+def diff_pairs(
+    atlas_states: list[State], marked: list[State] | None = None
+) -> list[tuple[State, State]]:
+    if len(atlas_states) <= ALL_PAIRS_UP_TO or marked is None:
+        chosen = atlas_states if len(atlas_states) <= ALL_PAIRS_UP_TO else []
+    else:
+        chosen = marked
+    pairs = {(a, b) for i, a in enumerate(chosen) for b in chosen[i + 1 :]}
+    pairs.update(zip(atlas_states, atlas_states[1:], strict=False))
+    return sorted(pairs, key=lambda p: (p[0].index, p[1].index))
 
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

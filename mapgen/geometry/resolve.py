@@ -7,10 +7,11 @@ governorates, whose Natural Earth borders are kept exactly.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -21,13 +22,18 @@ from shapely.geometry.base import BaseGeometry
 from mapgen.cache import BuildCache
 from mapgen.errors import Problem, ZoneDataError
 from mapgen.geodata.extracts import Geodata
+from mapgen.geometry import states
+from mapgen.geometry.clean import polygons_only
 from mapgen.geometry.geojson import geometry_json
 from mapgen.geometry.projection import area_km2, to_degrees, to_metres
+from mapgen.geometry.territory import partition_on
 from mapgen.model import AtlasData, Band, Part, Slice, ZoneVersion
 
 MIN_AREA_KM2 = 0.5
 # How close to the international border a zone edge counts as lying on it.
 BORDER_TOLERANCE_M = 300.0
+# How close to another side's ground a zone edge counts as the front.
+FRONT_TOLERANCE_M = 200.0
 
 
 @dataclass
@@ -41,6 +47,10 @@ class Resolved:
     routes: dict[str, BaseGeometry] = field(default_factory=dict)
     boundaries: dict[str, BaseGeometry] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
+    # Each drawn version's declared area (before its side's ground is applied).
+    declared: dict[str, BaseGeometry] = field(default_factory=dict)
+    # Not errors, but worth saying (a zone with no ground of its side on day one).
+    warnings: list[Problem] = field(default_factory=list)
     _geojson: dict[str, dict[str, Any]] = field(default_factory=dict)
     _areas: dict[str, float] = field(default_factory=dict)
 
@@ -49,6 +59,17 @@ class Resolved:
         if key not in self._geojson:
             self._geojson[key] = geometry_json(geom)
         return self._geojson[key]
+
+    def keep(
+        self,
+        version: ZoneVersion,
+        geom: BaseGeometry,
+        fingerprint: str,
+        governorates: tuple[str, ...],
+    ) -> None:
+        self.shapes[version.key] = geom
+        self.fingerprints[version.key] = fingerprint
+        self.governorates[version.key] = governorates
 
     def of(self, version: ZoneVersion) -> BaseGeometry:
         return self.shapes[version.key]
@@ -68,129 +89,240 @@ class Resolved:
 
 def resolve_atlas(
     atlas: AtlasData, geodata: Geodata, cache: BuildCache | None = None
-) -> Resolved:
-    """Draw every zone version, post and route; reuse shapes from ``cache``."""
+) -> tuple[AtlasData, Resolved]:
+    """Draw every zone version, post and route; reuse shapes from ``cache``.
+
+    A version with ``held_by`` becomes its dated states (``mapgen.geometry.states``),
+    and a zone derived from it follows them; the atlas returned lists the states
+    in place of the versions."""
     cache = cache if cache is not None else BuildCache()
     problems: list[Problem] = []
     out = Resolved({})
     out.boundaries = {
         c: geodata.governorates[c].geometry for c in geodata.governorate_codes
     }
-    drawn = [v for v in atlas.versions if v.derived is None]
-    for version in drawn + [v for v in atlas.versions if v.derived is not None]:
-        fingerprint = _fingerprint(version, atlas, out, geodata)
+    ground = _Ground(atlas, geodata)
+    versions: list[ZoneVersion] = []
+    for version in atlas.versions:
+        if version.derived is not None:
+            continue
+        fingerprint = _digest(geodata.fingerprint, version.definition)
         cached = cache.shape(fingerprint)
         if cached is not None:
-            geom, front, govs = cached
+            declared = cached[0]
         else:
             before = len(problems)
-            front = None
-            made = (
-                resolve_version(version, geodata, problems)
-                if version.derived is None
-                else _derive(version, atlas, out, geodata, problems)
-            )
+            made = resolve_version(version, geodata, problems)
             if made is None:
                 continue
-            geom = made
-            front = out.fronts.get(version.key)
-            govs = (
-                version.governorates
-                if version.derived is None
-                else tuple(governorates_touched(geom, geodata))
-            )
+            declared = made
             if len(problems) == before:
-                cache.keep_shape(fingerprint, (geom, front, govs))
-        out.shapes[version.key] = geom
-        out.fingerprints[version.key] = fingerprint
-        out.governorates[version.key] = govs
-        if front is not None:
-            out.fronts[version.key] = front
+                cache.keep_shape(fingerprint, (declared, None, version.governorates))
+        out.declared[version.key] = declared
+        if not version.held_by:
+            out.keep(version, declared, fingerprint, version.governorates)
+            versions.append(version)
+            continue
+        near = states.nearby(atlas.control, declared)
+        split = states.split(version, near, atlas.control.horizon)
+        kept = len(versions)
+        for state in split:
+            key = _digest(
+                fingerprint, ",".join(state.held_by), ground.signature(state.valid_from)
+            )
+            hit = cache.shape(key)
+            if hit is not None:
+                geom = hit[0]
+            else:
+                geom = ground.covered(declared, state.held_by, state.valid_from)
+                cache.keep_shape(key, (geom, None, version.governorates))
+            if not _has_area(geom):
+                if state.valid_from == version.valid_from:
+                    out.warnings.append(
+                        Problem(
+                            version.mark,
+                            f"zone '{version.zone_id}' holds no ground of "
+                            f"{' or '.join(version.held_by)} on {state.valid_from}, "
+                            "its first day: the control data has no settlement of "
+                            "that side in its declared area then",
+                        )
+                    )
+                continue
+            out.keep(state, geom, key, version.governorates)
+            versions.append(state)
+        if split and len(versions) > kept and versions[-1] is not split[-1]:
+            # Its last ground fell before the agreement's end: it ends then.
+            versions[-1] = replace(
+                versions[-1], fate=split[-1].fate, fate_note=split[-1].fate_note
+            )
+    drawn = tuple(versions)
+    for version in atlas.versions:
+        if version.derived is not None:
+            versions.extend(
+                _derive_states(version, drawn, out, geodata, ground, cache, problems)
+            )
     for post in atlas.posts:
         if post.lon is not None and post.lat is not None:
             out.posts[post.post_id] = shapely.Point(post.lon, post.lat)
         elif post.near is not None:
-            near = _part(post.near, geodata, problems)
-            if near is not None:
-                out.posts[post.post_id] = near.point_on_surface()
+            near_part = _part(post.near, geodata, problems)
+            if near_part is not None:
+                out.posts[post.post_id] = near_part.point_on_surface()
     for route in atlas.routes:
         out.routes[route.route_id] = shapely.LineString(
             [(t.lon, t.lat) for t in route.towns]
         )
     if problems:
         raise ZoneDataError(problems)
-    return out
+    return replace(atlas, versions=tuple(versions)), out
 
 
-def _fingerprint(
-    version: ZoneVersion, atlas: AtlasData, resolved: Resolved, geodata: Geodata
-) -> str:
-    parts = [geodata.fingerprint, version.definition]
-    if version.derived is not None:
-        base = next(
-            (
-                v
-                for v in atlas.history(version.derived.base)
-                if v.in_force(version.valid_from)
-            ),
-            None,
-        )
-        parts.append(resolved.fingerprints.get(base.key, "") if base else "")
+def _has_area(geom: BaseGeometry) -> bool:
+    return not geom.is_empty and area_km2(geom) >= MIN_AREA_KM2
+
+
+def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def _derive(
+class _Ground:
+    """Each side's ground on a day, computed once per day of a build."""
+
+    def __init__(self, atlas: AtlasData, geodata: Geodata) -> None:
+        self.control = atlas.control
+        self.geodata = geodata
+        self._sides: dict[dt.date, dict[str, BaseGeometry]] = {}
+        self._signatures: dict[dt.date, str] = {}
+
+    def signature(self, day: dt.date) -> str:
+        if day not in self._signatures:
+            self._signatures[day] = states.ground_signature(self.control, day)
+        return self._signatures[day]
+
+    def sides(self, day: dt.date) -> dict[str, BaseGeometry]:
+        if day not in self._sides:
+            self._sides[day] = partition_on(self.control, self.geodata, day)
+        return self._sides[day]
+
+    def covered(
+        self, declared: BaseGeometry, held_by: tuple[str, ...], day: dt.date
+    ) -> BaseGeometry:
+        """The part of ``declared`` on ground held by ``held_by`` on ``day``."""
+        sides = self.sides(day)
+        held = [sides[s] for s in held_by if s in sides]
+        if not held:
+            return shapely.MultiPolygon()
+        land = held[0] if len(held) == 1 else shapely.union_all(held)
+        return polygons_only(shapely.make_valid(declared.intersection(land)))
+
+
+def _derive_states(
     version: ZoneVersion,
-    atlas: AtlasData,
+    drawn: tuple[ZoneVersion, ...],
     resolved: Resolved,
     geodata: Geodata,
+    ground: _Ground,
+    cache: BuildCache,
     problems: list[Problem],
-) -> BaseGeometry | None:
+) -> list[ZoneVersion]:
+    """A derived zone, once for each state of its base while it is in force."""
     rule = version.derived
     assert rule is not None
-    base = next(
-        (v for v in atlas.history(rule.base) if v.in_force(version.valid_from)), None
-    )
-    if base is None or base.key not in resolved.shapes:
-        return None  # reported by the loader, or the base failed to resolve
-    base_geom = resolved.shapes[base.key]
-    if isinstance(rule, Band):
-        geom, front = band(base_geom, rule, geodata)
-        resolved.fronts[version.key] = front
-    else:
-        geom = equal_area_slice(base_geom, rule)
-    geom = polygons_only(shapely.make_valid(geom))
-    if geom.is_empty or area_km2(geom) < MIN_AREA_KM2:
-        problems.append(
-            Problem(
-                rule.mark,
-                f"the derived zone '{version.zone_id}' is empty: nothing of '{rule.base}' is left under this rule",
-            )
+    end = version.valid_to or dt.date.max
+    bases = [
+        b
+        for b in drawn
+        if b.zone_id == rule.base
+        and b.valid_from < end
+        and (b.valid_to is None or b.valid_to > version.valid_from)
+    ]
+    made: list[ZoneVersion] = []
+    facing = rule.facing if isinstance(rule, Band) else None
+    for i, base in enumerate(bases):
+        first = max(base.valid_from, version.valid_from)
+        last = min(base.valid_to or dt.date.max, end)
+        final = i == len(bases) - 1
+        own_end = last == end
+        state = replace(
+            version,
+            valid_from=first,
+            valid_to=None if last == dt.date.max else last,
+            declared_from=version.valid_from
+            if len(bases) > 1 or base.declared_from
+            else None,
+            fate=(version.fate if own_end else base.fate) if final else None,
+            fate_note=(version.fate_note if own_end else base.fate_note)
+            if final
+            else None,
         )
-        return None
-    return geom
+        key = _digest(
+            geodata.fingerprint,
+            version.definition,
+            resolved.fingerprints[base.key],
+            ground.signature(first) if facing else "",
+        )
+        cached = cache.shape(key)
+        if cached is not None:
+            geom, front, govs = cached
+        else:
+            before = len(problems)
+            base_geom = resolved.shapes[base.key]
+            front = None
+            if isinstance(rule, Band):
+                land = ground.sides(first).get(facing) if facing else None
+                geom, front = band(base_geom, rule, geodata, land)
+            else:
+                geom = equal_area_slice(base_geom, rule)
+            geom = polygons_only(shapely.make_valid(geom))
+            if not _has_area(geom):
+                problems.append(
+                    Problem(
+                        rule.mark,
+                        f"the derived zone '{version.zone_id}' is empty on {first}: "
+                        f"nothing of '{rule.base}' is left under this rule",
+                    )
+                )
+                continue
+            govs = tuple(governorates_touched(geom, geodata))
+            if len(problems) == before:
+                cache.keep_shape(key, (geom, front, govs))
+        resolved.keep(state, geom, key, govs)
+        if front is not None:
+            resolved.fronts[state.key] = front
+        made.append(state)
+    return made
 
 
 def front_line(
-    base: BaseGeometry, geodata: Geodata, not_along: Sequence[BaseGeometry]
+    base: BaseGeometry,
+    geodata: Geodata,
+    not_along: Sequence[BaseGeometry],
+    facing: BaseGeometry | None = None,
 ) -> BaseGeometry:
     """The base zone's boundary with the rest of Syria, in metres: its outline
-    less the international border (and coast) and less any ``not_along`` areas."""
+    less the international border (and coast) and less any ``not_along`` areas;
+    with ``facing`` (a side's ground, lon/lat), only where it meets that ground."""
     metric = shapely.make_valid(to_metres(base))
     border = to_metres(geodata.syria.boundary).buffer(BORDER_TOLERANCE_M)
     excluded = shapely.union_all(
         [border] + [to_metres(a).buffer(1000) for a in not_along]
     )
-    return metric.boundary.difference(excluded)
+    line = metric.boundary.difference(excluded)
+    if facing is not None:
+        line = line.intersection(to_metres(facing).buffer(FRONT_TOLERANCE_M))
+    return line
 
 
 def band(
-    base: BaseGeometry, rule: Band, geodata: Geodata
+    base: BaseGeometry,
+    rule: Band,
+    geodata: Geodata,
+    facing: BaseGeometry | None = None,
 ) -> tuple[BaseGeometry, BaseGeometry]:
     """The part of ``base`` within ``rule.inner_km`` of its front line, and the
     front line itself (both in lon/lat)."""
     areas = [Polygon(p.outline) for p in rule.not_along]
-    front = front_line(base, geodata, areas)
+    front = front_line(base, geodata, areas, facing)
     strip = front.buffer(rule.inner_km * 1000, quad_segs=16)
     geom = shapely.make_valid(to_metres(base)).intersection(strip)
     return to_degrees(geom), to_degrees(front)
@@ -239,11 +371,8 @@ def equal_area_slice(base: BaseGeometry, rule: Slice) -> BaseGeometry:
 def resolve_version(
     version: ZoneVersion, geodata: Geodata, problems: list[Problem]
 ) -> BaseGeometry | None:
-    govs = geodata.governorates
     if version.extent is None:
-        geom = shapely.coverage_union_all(
-            [govs[c].geometry for c in version.governorates]
-        )
+        geom = shapely.union_all([geodata.ground(c) for c in version.governorates])
     else:
         include = [_part(p, geodata, problems) for p in version.extent.include]
         exclude = [_part(p, geodata, problems) for p in version.extent.exclude]
@@ -255,7 +384,7 @@ def resolve_version(
                 shapely.union_all([g for g in exclude if g is not None])
             )
     geom = polygons_only(shapely.make_valid(geom))
-    if geom.is_empty or area_km2(geom) < MIN_AREA_KM2:
+    if not _has_area(geom):
         problems.append(
             Problem(
                 version.mark,
@@ -296,13 +425,13 @@ def _part(part: Part, geodata: Geodata, problems: list[Problem]) -> BaseGeometry
     if not pieces:
         if part.governorate is None:
             return None
-        return geodata.governorates[part.governorate].geometry
+        return geodata.ground(part.governorate)
     geom = shapely.union_all(pieces)
     if geom.is_empty or area_km2(geom) < MIN_AREA_KM2:
         problems.append(_no_area(part))
         return None
     if part.governorate is not None:
-        clipped = geom.intersection(geodata.governorates[part.governorate].geometry)
+        clipped = geom.intersection(geodata.ground(part.governorate))
         if clipped.is_empty or area_km2(clipped) < MIN_AREA_KM2:
             problems.append(
                 Problem(
@@ -328,19 +457,6 @@ def _no_area(part: Part) -> Problem:
         f"this part has no area: {why}; give an outline around an area, "
         "or a 'buffer_km' above 0",
     )
-
-
-def polygons_only(geom: BaseGeometry) -> BaseGeometry:
-    """The polygons of a set operation's result, dropping any lines or points."""
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts: list[Polygon] = []
-    for g in getattr(geom, "geoms", []):
-        if g.geom_type == "Polygon":
-            parts.append(g)
-        elif g.geom_type == "MultiPolygon":
-            parts.extend(g.geoms)
-    return shapely.MultiPolygon(parts)
 
 
 def governorates_touched(

@@ -21,13 +21,13 @@ import shapely.errors
 from shapely.geometry.base import BaseGeometry
 
 from mapgen.geodata.extracts import Geodata
+from mapgen.geometry.clean import polygons_only
 from mapgen.geometry.projection import (
     area_km2,
     many_to_degrees,
     many_to_metres,
     to_metres,
 )
-from mapgen.geometry.resolve import polygons_only
 from mapgen.model import Control, Settlement
 
 # How far a settlement's cell may reach: about the distance between villages in
@@ -122,3 +122,39 @@ def front_distances(territory: Territory) -> list[float]:
         if nearest <= limit:
             out.append(nearest / 1000)
     return out
+
+
+def partition_on(
+    control: Control, geodata: Geodata, day: dt.date
+) -> dict[str, BaseGeometry]:
+    """Each side's ground on ``day`` as whole Voronoi cells (lon/lat), not cut
+    at the reach: every point goes to the side of the nearest settlement whose
+    control is known on that day. Zones intersect their declared area with
+    this, so the agreement, not a distance, bounds what a settlement claims."""
+    known = [(s, side) for s in control.settlements if (side := s.side_on(day))]
+    if not known:
+        return {}
+    metric = many_to_metres(shapely.points([(s.lon, s.lat) for s, _ in known]))
+    envelope = to_metres(geodata.syria.envelope).buffer(50_000)
+    if len(metric) == 1:
+        cells = [envelope]
+    else:
+        cells = list(
+            shapely.voronoi_polygons(
+                shapely.MultiPoint(list(metric)), extend_to=envelope, ordered=True
+            ).geoms
+        )
+    by_side: dict[str, list[BaseGeometry]] = {}
+    for (_, side), cell in zip(known, cells, strict=True):
+        by_side.setdefault(side, []).append(cell)
+    merged = {
+        side: shapely.coverage_union_all(cells_of_side)
+        for side, cells_of_side in sorted(by_side.items())
+    }
+    return dict(
+        zip(
+            merged,
+            many_to_degrees(np.array(list(merged.values()), dtype=object)),
+            strict=True,
+        )
+    )

@@ -27,7 +27,7 @@ from mapgen import vocabulary
 from mapgen.analysis.diff import Differ
 from mapgen.analysis.stats import Coverage, coverage
 from mapgen.analysis.stats import to_csv as stats_csv
-from mapgen.analysis.timeline import diff_pairs, states
+from mapgen.analysis.timeline import diff_pairs, milestones, states
 from mapgen.cache import BuildCache
 from mapgen.errors import ZoneDataError
 from mapgen.export import features as export
@@ -69,7 +69,7 @@ def load_and_resolve(
     # half-read values would only echo the same mistakes as geometry problems.
     faulty = {p.mark.path for p in problems}
     try:
-        resolved = resolve_atlas(_without_files(atlas, faulty), geodata, cache)
+        atlas, resolved = resolve_atlas(_without_files(atlas, faulty), geodata, cache)
     except ZoneDataError as exc:
         problems = [*problems, *exc.problems]
     if problems:
@@ -254,13 +254,17 @@ def _write_pages(
     put("stats.csv", stats_csv(all_coverage))
     atlas_states = states(atlas)
     differ = Differ(atlas, resolved, geodata)
-    put("data/all.js", render_compare.all_script(atlas, everything, atlas_states))
+    pairs = diff_pairs(atlas_states, milestones(atlas, atlas_states))
+    put(
+        "data/all.js",
+        render_compare.all_script(atlas, everything, atlas_states, pairs),
+    )
     put(
         "data/details/all.js",
         render.details_script("all", page_details(everything)),
     )
     jobs = []
-    for first, second in diff_pairs(atlas_states):
+    for first, second in pairs:
         pair = f"{first.index}-{second.index}"
         key = _pair_key(atlas, resolved, pair, first.start, second.start)
         jobs.append((key, pair, first.start, second.start))

@@ -8,7 +8,7 @@ from typing import Any
 
 from mapgen.about import ATTRIBUTION, GOLAN_NOTE
 from mapgen.analysis.diff import Diff
-from mapgen.analysis.timeline import ALL_PAIRS_UP_TO, State, period
+from mapgen.analysis.timeline import State, period
 from mapgen.model import AtlasData
 from mapgen.site.encode import encode_collection, page_features
 from mapgen.site.render import (
@@ -20,7 +20,10 @@ from mapgen.site.render import (
 
 
 def all_script(
-    atlas: AtlasData, collection: dict[str, Any], states: list[State]
+    atlas: AtlasData,
+    collection: dict[str, Any],
+    states: list[State],
+    pairs: list[tuple[State, State]],
 ) -> bytes:
     """Every zone version, post and route with its dates, the agreement dates
     and the states, for the timeline and compare pages."""
@@ -30,7 +33,7 @@ def all_script(
         "agreements": [
             {"date": a.date.isoformat(), "title": a.title} for a in atlas.agreements
         ],
-        "allPairs": len(states) <= ALL_PAIRS_UP_TO,
+        "pairs": [f"{a.index}-{b.index}" for a, b in pairs],
         "states": [
             {"start": s.start.isoformat(), "end": s.end.isoformat()} for s in states
         ],

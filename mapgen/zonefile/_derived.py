@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from yaml.nodes import Node
 
-from mapgen.model import Band, Event, Part, Slice
+from mapgen.model import SIDES, Band, Event, Part, Slice
 from mapgen.zonefile._fields import read_outline, read_sources
 from mapgen.zonefile._yaml import Reader
 from mapgen.zonefile.keys import KEYS
@@ -72,9 +72,12 @@ def _band(r: Reader, node: Node, base: str) -> Band | None:
             part = _area(r, item)
             if part is not None:
                 not_along.append(part)
+    facing = (
+        r.choice(fields["facing"], "'facing'", SIDES) if "facing" in fields else None
+    )
     if not ok or lo is None or hi is None or inner is None or basis is None:
         return None
-    return Band(r.mark(node), base, lo, hi, inner, basis, tuple(not_along))
+    return Band(r.mark(node), base, lo, hi, inner, basis, tuple(not_along), facing)
 
 
 def _area(r: Reader, node: Node) -> Part | None:

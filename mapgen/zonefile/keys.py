@@ -39,6 +39,7 @@ KEYS: dict[str, Keys] = {
             "population",
             "events",
             "notes",
+            "held_by",
         ],
     ),  # fmt: skip
     "extent": _k(["include"], ["exclude"]),
@@ -47,7 +48,7 @@ KEYS: dict[str, Keys] = {
     "figure": _k(["value", "of", "sources"], ["note"]),
     "cite": _k(["cite"], ["url"]),
     "derived": _k(["from"], ["band", "slice"]),
-    "band": _k(["min_km", "max_km", "inner_edge_km", "basis"], ["not_along"]),
+    "band": _k(["min_km", "max_km", "inner_edge_km", "basis"], ["not_along", "facing"]),
     "area": _k(["outline", "basis"]),
     "slice": _k(["bearing_deg", "parts", "index", "basis"]),
     "event": _k(["stage", "date"], ["note", "sources"]),

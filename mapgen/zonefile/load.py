@@ -20,6 +20,7 @@ from mapgen.model import (
     FATES,
     KINDS,
     PRECISIONS,
+    SIDES,
     Agreement,
     AgreementRef,
     AtlasData,
@@ -75,6 +76,7 @@ class _ZoneFields:
     sources: tuple[Source, ...] = ()
     notes: str | None = None
     agreement: AgreementRef | None = None
+    held_by: tuple[str, ...] = ()
 
 
 @dataclass
@@ -450,6 +452,12 @@ def _read_zone(
         out.derived = read_derivation(r, fields["derived"])
     if "events" in fields:
         out.events = read_events(r, fields["events"])
+    if "held_by" in fields:
+        sides = [
+            r.choice(item, "a side in 'held_by'", SIDES)
+            for item in r.sequence(fields["held_by"], "'held_by'", allow_empty=False)
+        ]
+        out.held_by = tuple(s for s in sides if s is not None)
     return _Draft(r.mark(node), r.mark(fields[head]), zone_id, revises, out)
 
 
@@ -573,6 +581,7 @@ def _link_versions(
                 population=f.population,
                 sources=f.sources,
                 notes=f.notes,
+                held_by=f.held_by or base.held_by,
             )
             if prior:
                 last = prior[-1]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mapgen.model import FATES, KINDS, PRECISIONS, STATUSES
+from mapgen.model import FATES, KINDS, PRECISIONS, SIDES, STATUSES
 from mapgen.zonefile._derived import EVENT_STAGES
 from mapgen.zonefile.keys import KEYS
 from mapgen.zonefile.seeds import SEEDS
@@ -61,6 +61,8 @@ def field_types(governorates: list[str]) -> dict[str, dict[str, Any]]:
         "kind": {"enum": list(KINDS)}, "precision": {"enum": list(PRECISIONS)},
         "fate": {"enum": list(FATES)}, "status": {"enum": list(STATUSES)},
         "stage": {"enum": list(EVENT_STAGES)},
+        "held_by": {"type": "array", "items": {"enum": list(SIDES)}, "minItems": 1, "uniqueItems": True},
+        "facing": {"enum": list(SIDES)},
         "governorates": {"type": "array", "items": gov, "minItems": 1, "uniqueItems": True},
         "governorate": gov,
         "towns": {"type": "array", "items": TEXT, "minItems": 1},

@@ -197,11 +197,14 @@ def test_lifecycle_runs_from_declared_to_ended(site: Path) -> None:
         ("2018-04-14", "ended"),
     ]
     dmz = exported(site, "2018-09-17", "sochi-dmz")
-    assert [e["stage"] for e in dmz["properties"]["lifecycle"]] == [
-        "declared",
-        "maps-agreed",
-        "in-force",
+    assert [(e["date"], e["stage"]) for e in dmz["properties"]["lifecycle"]] == [
+        ("2018-09-17", "declared"),
+        ("2018-09-21", "maps-agreed"),
+        ("2018-10-15", "in-force"),
+        ("2019-01-01", "ended"),
     ]
+    # Not drawn past the control data's horizon, and it says so.
+    assert "kept to 2018-12-31" in dmz["properties"]["lifecycle"][-1]["note"]
     assert {o["id"] for o in dmz["properties"]["obligations"]} == {
         "heavy-weapons-out",
         "radical-groups-out",

@@ -62,17 +62,15 @@ def test_government_held_cities_are_outside_every_zone_on_every_date(
 def test_opposition_towns_are_inside_their_zone_while_it_is_in_force(
     atlas: AtlasData, resolved: Resolved, geodata: Geodata, name: str, zone: str
 ) -> None:
+    """On every agreement date the zone is in force, each of these towns (held
+    by the opposition on all of those dates) lies inside it."""
     where = point(town(geodata, name))
-    versions = [v for v in atlas.versions if v.zone_id == zone]
-    assert versions
-    for v in versions:
-        assert resolved.of(v).contains(where), (name, v.key)
-        for day in atlas.dates:
-            inside = any(
-                z.contains(where) for z in zones_on(atlas, resolved, day).values()
-            )
-            if v.in_force(day):
-                assert inside, (name, day)
+    checked = 0
+    for day in atlas.dates:
+        if any(v.zone_id == zone for v in atlas.in_force(day)):
+            checked += 1
+            assert zones_on(atlas, resolved, day)[zone].contains(where), (name, day)
+    assert checked
 
 
 def test_ended_zones_are_gone_after_their_end(
@@ -81,7 +79,7 @@ def test_ended_zones_are_gone_after_their_end(
     duma = point(town(geodata, "Duma"))
     assert any(
         z.contains(duma)
-        for z in zones_on(atlas, resolved, dt.date(2018, 4, 13)).values()
+        for z in zones_on(atlas, resolved, dt.date(2018, 4, 10)).values()
     )
     assert not any(
         z.contains(duma)
@@ -116,7 +114,8 @@ def test_partial_governorates_are_not_swallowed_whole(
     share_idlib = area_km2(
         idlib.intersection(geodata.governorates["SY-ID"].geometry)
     ) / area_km2(geodata.governorates["SY-ID"].geometry)
-    assert share_idlib > 0.99
+    # Most of Idlib, but not all: al-Fu'ah and Kafriya were government-held.
+    assert 0.8 < share_idlib < 0.995
 
 
 @pytest.mark.parametrize(
@@ -143,10 +142,14 @@ def test_abu_al_duhur_leaves_the_zone_after_the_2018_offensive(
     assert not zones_on(atlas, resolved, dt.date(2018, 9, 17))["idlib"].contains(abu)
 
 
-def test_golan_stays_outside_the_south_west_zone(
+def test_the_area_of_separation_is_quneitra_but_the_occupied_golan_is_not(
     atlas: AtlasData, resolved: Resolved, geodata: Geodata
 ) -> None:
+    """The UNDOF area of separation is Syrian-administered Quneitra, so it is
+    part of the south-west zone's declared area (the ground decides the rest);
+    nothing of any zone lies beyond Syria's line, in the occupied Golan."""
     undof = geodata.governorates["SY-UNDOF"].geometry
+    declared = resolved.declared["south-west@2017-07-07"]
+    assert area_km2(declared.intersection(undof)) > 0.95 * area_km2(undof)
     for v in atlas.versions:
-        if v.zone_id == "south-west":
-            assert area_km2(resolved.of(v).intersection(undof)) < 0.01
+        assert area_km2(resolved.of(v).difference(geodata.syria)) < 0.01, v.key

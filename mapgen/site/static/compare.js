@@ -145,9 +145,9 @@
         return;
       }
       var pair = Math.min(i, j) + "-" + Math.max(i, j);
-      if (!data.allPairs && Math.abs(i - j) !== 1) {
+      if (data.pairs.indexOf(pair) < 0) {
         table(empty());
-        document.getElementById("diff-caption").textContent = "This atlas has " + data.states.length + " stretches of time, too many to precompute every pair; the table was not built for these two dates. Run: mapgen diff " + dates.left + " " + dates.right;
+        document.getElementById("diff-caption").textContent = "This atlas has " + data.states.length + " stretches of time, too many to precompute every pair: tables are built between agreement dates and between neighbouring stretches, not for these two dates. Run: mapgen diff " + dates.left + " " + dates.right;
         return;
       }
       loadDiff(pair, function (d) { table(i < j ? d : mirrored(d)); });
