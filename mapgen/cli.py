@@ -290,15 +290,23 @@ def _validate(target: Path, geodata: Geodata) -> int:
     """Check a folder of zone files, or one file in the context of its folder
     (a revision needs the agreement it revises)."""
     if not target.is_file():
-        atlas, _ = load_and_resolve(target, geodata)
+        atlas, resolved = load_and_resolve(target, geodata)
+        for w in resolved.warnings:
+            m = w.mark
+            print(f"{m.path}:{m.line}:{m.col}: warning: {w.message}", file=sys.stderr)
         control = atlas.control
         held = (
             f", {len(control.settlements)} settlements in {len(control.fronts)} control files"
+            f" (kept to {control.horizon})"
             if control.fronts
             else ""
         )
+        versions = {
+            (v.zone_id, v.declared_from or v.valid_from) for v in atlas.versions
+        }
         print(
-            f"{target}: {len(atlas.agreements)} agreements, {len(atlas.versions)} zone versions{held}, all valid."
+            f"{target}: {len(atlas.agreements)} agreements, {len(versions)} zone versions "
+            f"in {len(atlas.versions)} dated states{held}, all valid."
         )
         return 0
     folder = target.parent

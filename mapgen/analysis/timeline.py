@@ -33,11 +33,14 @@ def period(atlas: AtlasData) -> tuple[dt.date, dt.date]:
     return atlas.dates[0], max(PERIOD_END, atlas.dates[-1])
 
 
-def states(atlas: AtlasData) -> list[State]:
-    """The distinct stretches of the period, in order."""
+def states(atlas: AtlasData, kinds: tuple[str, ...] | None = None) -> list[State]:
+    """The distinct stretches of the period, in order (counting only zones of
+    ``kinds`` when given)."""
     first, last = period(atlas)
     changes = {first}
     for v in atlas.versions:
+        if kinds is not None and v.kind not in kinds:
+            continue
         for day in (v.valid_from, v.valid_to):
             if day is not None and first < day <= last:
                 changes.add(day)
@@ -45,22 +48,32 @@ def states(atlas: AtlasData) -> list[State]:
     out = []
     for i, start in enumerate(starts):
         end = starts[i + 1] - dt.timedelta(days=1) if i + 1 < len(starts) else last
-        keys = tuple(sorted(v.key for v in atlas.in_force(start)))
+        keys = tuple(
+            sorted(
+                v.key for v in atlas.in_force(start) if kinds is None or v.kind in kinds
+            )
+        )
         out.append(State(i, start, end, keys))
     return out
 
 
 # Differences are precomputed for every pair of states up to this many states;
 # beyond it, pairs grow as the square of the states, so every pair of the
-# milestone states (those holding an agreement date)
+# milestone states (those holding an agreement date or the first of a month)
 # and every consecutive pair is computed, and the compare page points to
 # 'mapgen diff' for the others.
 ALL_PAIRS_UP_TO = 64
 
 
 def milestones(atlas: AtlasData, atlas_states: list[State]) -> list[State]:
-    """The states holding an agreement date."""
-    return [s for s in atlas_states if any(s.covers(d) for d in atlas.dates)]
+    """The states holding an agreement date or the first day of a month."""
+    first, last = period(atlas)
+    days = set(atlas.dates)
+    month = dt.date(first.year, first.month, 1)
+    while month <= last:
+        days.add(month)
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return [s for s in atlas_states if any(s.covers(d) for d in days)]
 
 
 def diff_pairs(

@@ -42,6 +42,10 @@ def zone_feature(
             "agreement": _agreement(version.agreement),
             "valid_from": version.valid_from.isoformat(),
             "valid_to": version.valid_to.isoformat() if version.valid_to else None,
+            # The version's own first day; valid_from is this state's.
+            "declared_from": (version.declared_from or version.valid_from).isoformat(),
+            "held_by": list(version.held_by),
+            "control_horizon": _horizon(atlas) if version.held_by else None,
             "fate": version.fate,
             "fate_note": version.fate_note,
             "precision": version.precision,
@@ -60,6 +64,11 @@ def zone_feature(
         },
         "geometry": resolved.geojson(version.key, geom),
     }
+
+
+def _horizon(atlas: AtlasData) -> str | None:
+    horizon = atlas.control.horizon
+    return horizon.isoformat() if horizon else None
 
 
 def post_feature(post: Post, resolved: Resolved, total: int) -> dict[str, Any]:
@@ -130,7 +139,7 @@ def collection_on(atlas: AtlasData, resolved: Resolved, on: dt.date) -> dict[str
     features += [
         post_feature(p, resolved, len(atlas.posts)) for p in atlas.posts_on(on)
     ]
-    return feature_collection(features)
+    return {**feature_collection(features), "control_horizon": _horizon(atlas)}
 
 
 def collection_all(atlas: AtlasData, resolved: Resolved) -> dict[str, Any]:
@@ -140,7 +149,7 @@ def collection_all(atlas: AtlasData, resolved: Resolved) -> dict[str, Any]:
     ]
     features += [route_feature(r, atlas, resolved) for r in atlas.routes]
     features += [post_feature(p, resolved, len(atlas.posts)) for p in atlas.posts]
-    return feature_collection(features)
+    return {**feature_collection(features), "control_horizon": _horizon(atlas)}
 
 
 def _ordered(versions: list[ZoneVersion]) -> list[ZoneVersion]:

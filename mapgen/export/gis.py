@@ -55,6 +55,9 @@ SHAPEFILE_NAMES = {
     "agreement_title": "agr_title",
     "valid_from": "valid_from",
     "valid_to": "valid_to",
+    "declared_from": "decl_from",
+    "held_by": "held_by",
+    "control_horizon": "horizon",
     "precision": "precision",
     "precision_note": "prec_note",
     "governorates": "gov_iso",
@@ -74,6 +77,9 @@ HXL = {
     "agreement_title": "#meta+agreement",
     "valid_from": "#date+start",
     "valid_to": "#date+end",
+    "declared_from": "#date+start+declared",
+    "held_by": "#group+side",
+    "control_horizon": "#date+horizon",
     "fate": "#status+fate",
     "precision": "#meta+precision",
     "precision_note": "#meta+precision+note",
@@ -86,6 +92,13 @@ HXL = {
     "geometry_wkt": "#geo+wkt",
 }
 COLUMNS = [c for c in HXL if c != "geometry_wkt"]
+DATE_COLUMNS = (
+    "agreement_date",
+    "valid_from",
+    "valid_to",
+    "declared_from",
+    "control_horizon",
+)
 
 
 def source_text(source: dict[str, Any]) -> str:
@@ -127,6 +140,9 @@ def flat_record(feature: dict[str, Any], pcodes: dict[str, str]) -> dict[str, An
         "agreement_title": p["agreement"]["title"],
         "valid_from": p["valid_from"],
         "valid_to": p.get("valid_to"),
+        "declared_from": p.get("declared_from", p["valid_from"]),
+        "held_by": " ".join(p.get("held_by") or []),
+        "control_horizon": p.get("control_horizon"),
         "fate": p.get("fate"),
         "precision": p["precision"],
         "precision_note": p.get("precision_note"),
@@ -159,7 +175,7 @@ def frame(
     records = [flat_record(f, pcodes) for f in features]
     geoms = [shapely.geometry.shape(f["geometry"]) for f in features]
     df = pd.DataFrame.from_records(records, columns=COLUMNS)
-    for col in ("agreement_date", "valid_from", "valid_to"):
+    for col in DATE_COLUMNS:
         df[col] = pd.to_datetime(df[col]).dt.date.astype("object")
         df.loc[df[col].isna(), col] = None
     for col in ("version", "number"):
@@ -173,7 +189,7 @@ def _for_driver(gdf: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
     import pandas as pd
 
     out = gdf.copy()
-    for col in ("agreement_date", "valid_from", "valid_to"):
+    for col in DATE_COLUMNS:
         out[col] = pd.to_datetime(out[col])
     return out
 

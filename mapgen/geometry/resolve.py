@@ -102,6 +102,16 @@ def resolve_atlas(
         c: geodata.governorates[c].geometry for c in geodata.governorate_codes
     }
     ground = _Ground(atlas, geodata)
+    if not atlas.control.fronts and any(v.held_by for v in atlas.versions):
+        first = next(v for v in atlas.versions if v.held_by)
+        out.warnings.append(
+            Problem(
+                first.mark,
+                "there is no control data (zones/control), so zones with 'held_by' "
+                "are drawn as their whole declared areas, not the ground their "
+                "sides held",
+            )
+        )
     versions: list[ZoneVersion] = []
     for version in atlas.versions:
         if version.derived is not None:
@@ -119,7 +129,7 @@ def resolve_atlas(
             if len(problems) == before:
                 cache.keep_shape(fingerprint, (declared, None, version.governorates))
         out.declared[version.key] = declared
-        if not version.held_by:
+        if not version.held_by or not atlas.control.fronts:
             out.keep(version, declared, fingerprint, version.governorates)
             versions.append(version)
             continue

@@ -24,7 +24,7 @@ from rcssmin import cssmin
 from rjsmin import jsmin
 
 from mapgen import vocabulary
-from mapgen.analysis.diff import Differ
+from mapgen.analysis.diff import COUNTED, Differ
 from mapgen.analysis.stats import Coverage, coverage
 from mapgen.analysis.stats import to_csv as stats_csv
 from mapgen.analysis.timeline import diff_pairs, milestones, states
@@ -252,7 +252,7 @@ def _write_pages(
     if atlas.control.fronts:
         _write_control(atlas, geodata, put, cache)
     put("stats.csv", stats_csv(all_coverage))
-    atlas_states = states(atlas)
+    atlas_states = states(atlas, COUNTED)
     differ = Differ(atlas, resolved, geodata)
     pairs = diff_pairs(atlas_states, milestones(atlas, atlas_states))
     put(

@@ -293,9 +293,11 @@ class Reader:
         if value is None:
             return None
         if value not in options:
+            shown = " ".join(value.split())
+            shown = shown if len(shown) <= 60 else shown[:59] + "…"
             self.error(
                 node,
-                f"{what} '{value}' is not one of: {', '.join(options)}{did_you_mean(value, options)}",
+                f"{what} '{shown}' is not one of: {', '.join(options)}{did_you_mean(value, options)}",
             )
             return None
         return value

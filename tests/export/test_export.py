@@ -83,11 +83,27 @@ def test_all_versions_file_carries_dates(site: Path) -> None:
     data = json.loads((site / "geojson" / "zones.geojson").read_text())
     keys = [f["id"] for f in data["features"]]
     kinds = [f["properties"]["kind"] for f in data["features"]]
-    assert len(keys) == len(set(keys)) == 30
+    assert len(keys) == len(set(keys))
     assert kinds.count("observation-post") == 12 and kinds.count("route") == 2
+    assert data["control_horizon"] == "2018-12-31"
     ghouta = [f for f in data["features"] if f["properties"]["id"] == "eastern-ghouta"]
-    assert [f["properties"]["valid_to"] for f in ghouta] == ["2017-07-22", "2018-04-14"]
+    # Two versions (4 May and 22 July 2017), each in dated states that follow the
+    # ground; the last ends on the day the government completed its control.
+    assert {f["properties"]["declared_from"] for f in ghouta} == {
+        "2017-05-04",
+        "2017-07-22",
+    }
+    assert len(ghouta) > 2
+    assert ghouta[-1]["properties"]["valid_to"] == "2018-04-14"
     assert ghouta[-1]["properties"]["fate"] == "retaken"
+    assert all(f["properties"]["control_horizon"] == "2018-12-31" for f in ghouta)
+    # Harasta was evacuated on 22 March 2018 (issue 11's example): a state
+    # begins then or before, and the ones after it are smaller.
+    harasta = shapely.Point(36.365, 33.558)
+    after = [f for f in ghouta if f["properties"]["valid_from"] >= "2018-03-23"]
+    assert after and not any(
+        shapely.geometry.shape(f["geometry"]).covers(harasta) for f in after
+    )
 
 
 def test_export_cli_any_date_to_file_and_stdout(tmp_path: Path) -> None:

@@ -147,7 +147,7 @@
       var pair = Math.min(i, j) + "-" + Math.max(i, j);
       if (data.pairs.indexOf(pair) < 0) {
         table(empty());
-        document.getElementById("diff-caption").textContent = "This atlas has " + data.states.length + " stretches of time, too many to precompute every pair: tables are built between agreement dates and between neighbouring stretches, not for these two dates. Run: mapgen diff " + dates.left + " " + dates.right;
+        document.getElementById("diff-caption").textContent = "This atlas has " + data.states.length + " stretches of time, too many to precompute every pair: tables are built between agreement dates, the first days of months and neighbouring stretches, not for these two dates. Run: mapgen diff " + dates.left + " " + dates.right;
         return;
       }
       loadDiff(pair, function (d) { table(i < j ? d : mirrored(d)); });
