@@ -539,7 +539,7 @@ def _draw(
         w, h = labels.size(text, gov_font)
         for cx, cy in _inner_points(geom, 6_000):
             b = _centred(cx, cy, w, h)
-            if labels.free(b, pad=pt) and geom.contains(box(*b)):
+            if labels.free(b, pad=3 * pt) and geom.contains(box(*b)):
                 labels.taken.append(b)
                 ax.text(
                     cx,
