@@ -11,8 +11,9 @@ ATTRIBUTION = (
 )
 GOLAN_NOTE = (
     "Natural Earth draws the Israeli-occupied Golan inside Israel, so Quneitra "
-    "governorate appears as its Syrian-held remainder (about 300 km²) and the UNDOF "
-    "area of separation is shown with a blue dashed line. Zone shapes here stop at "
-    "that line; this is a drawing convention of the data, not a position on the "
-    "Golan's status."
+    "governorate appears as its Syrian-held remainder and the UNDOF area of "
+    "separation (Syrian-administered, shown with a blue dashed line) beside it. "
+    "Zones and control here include the area of separation and stop at the line "
+    "of the occupied Golan; this is a drawing convention of the data, not a "
+    "position on the Golan's status."
 )

@@ -40,6 +40,7 @@ from mapgen.model import AtlasData
 from mapgen.site import render, render_compare
 from mapgen.site.downloads import Downloads
 from mapgen.site.encode import page_details
+from mapgen.site.figure_files import Figures, worker_signals
 from mapgen.site.outdir import (
     building_dir,
     check_out,
@@ -116,12 +117,6 @@ def _diff_scripts(jobs: list[_Job]) -> list[tuple[str, bytes]]:
     ]
 
 
-def _worker_signals() -> None:
-    """Workers die quietly when the pool ends them; Ctrl-C is the parent's."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _compute_diffs(jobs: list[_Job], differ: Differ) -> list[tuple[str, bytes]]:
     """Difference scripts for the pairs not cached yet, on every core: the
     workers are forked, so they share the atlas and shapes without copying."""
@@ -136,7 +131,7 @@ def _compute_diffs(jobs: list[_Job], differ: Differ) -> list[tuple[str, bytes]]:
         results = _diff_scripts(jobs)
     else:
         chunks = [jobs[i::workers] for i in range(workers)]
-        with mp.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
+        with mp.get_context("fork").Pool(workers, initializer=worker_signals) as pool:
             results = [r for part in pool.map(_diff_scripts, chunks) for r in part]
     _WORKER_DIFFER = None
     return results
@@ -168,6 +163,15 @@ def write_site(
         previous_key=str(stamp.get("downloads")) if stamp else None,
         worker=cache.downloads_worker() if cache is not None else None,
     )
+    old_keys = stamp.get("figures") if stamp else None
+    figures = Figures(
+        atlas,
+        resolved,
+        geodata,
+        out,
+        previous=previous,
+        previous_keys=old_keys if isinstance(old_keys, dict) else {},
+    )
     try:
         _write_pages(
             atlas,
@@ -180,9 +184,11 @@ def write_site(
             cache if cache is not None else BuildCache(),
         )
         written.update(downloads.finish())
+        written.update(figures.finish())
     finally:
         downloads.cancel()
-    write_stamp(out, list(written), downloads=downloads.key)
+        figures.cancel()
+    write_stamp(out, list(written), downloads=downloads.key, figures=figures.keys)
     return written
 
 
@@ -273,8 +279,8 @@ def _write_pages(
     for key, pair, _, _ in jobs:
         cache.use_script(key)
         put(f"data/diff/{pair}.js", scripts[key])
-    put("timeline.html", render_compare.timeline_page())
-    put("compare.html", render_compare.compare_page())
+    put("timeline.html", render_compare.timeline_page(atlas))
+    put("compare.html", render_compare.compare_page(atlas))
     put("index.html", render.index_page(atlas, counts))
 
 

@@ -108,7 +108,7 @@ def _stamped_files(site: Path) -> set[str] | None:
     return {str(f) for f in files} | {STAMP}
 
 
-def write_stamp(site: Path, files: list[str], **meta: str) -> None:
+def write_stamp(site: Path, files: list[str], **meta: object) -> None:
     """List the files a build wrote (and facts such as the key of what its
     downloads were made from) in the site's stamp."""
     data: dict[str, object] = {"generator": _GENERATOR, "files": sorted(files), **meta}

@@ -231,6 +231,20 @@ def _obligations_html(atlas: AtlasData, on: dt.date) -> str:
     )
 
 
+def horizon_note(atlas: AtlasData) -> str:
+    """What the zones are drawn from, and the last date the ground is known."""
+    horizon = atlas.control.horizon
+    if horizon is None:
+        return ""
+    return (
+        '<p class="note" id="horizon-note">Zones follow the ground: each is the '
+        "area its agreement covered, cut to the ground its side held on the date "
+        "(from who held each settlement, in zones/control), so it shrinks as places "
+        f"change hands. The control data is kept to <time>{horizon.isoformat()}</time>; "
+        "no zone is drawn after that date.</p>"
+    )
+
+
 def date_page(
     atlas: AtlasData,
     on: dt.date,
@@ -261,6 +275,12 @@ def date_page(
         )
     nav.append(f'<a href="../timeline.html#date={iso}">Timeline</a>')
     nav.append(f'<a href="../geojson/{iso}.geojson" download>GeoJSON for {iso}</a>')
+    if agreements:
+        nav.append(
+            f'<a href="../figures/{iso}.png" download="syria-zones-{iso}.png">'
+            f"Figure for reports (PNG)</a>"
+            f'<a href="../figures/{iso}.svg" download="syria-zones-{iso}.svg">SVG</a>'
+        )
     golan = any(
         set(f["properties"]["governorates"]) & {"SY-QU", "SY-DR"}
         and f["properties"]["kind"] not in ("ceasefire", "route", "observation-post")
@@ -276,6 +296,7 @@ def date_page(
         f"<h2>In force on {iso}</h2>",
         '<p class="meta">A zone is in force on a date when valid_from ≤ date &lt; '
         "valid_to. Click a zone for its agreement, dates, figures and sources.</p>",
+        horizon_note(atlas),
         "<h3>Zones</h3>",
         '<ul id="zone-list"></ul>',
         "<h3>Routes</h3>",
@@ -346,6 +367,8 @@ def index_page(atlas: AtlasData, counts: dict[dt.date, int]) -> bytes:
                 f"{escape(', '.join(a.parties))}</span>{summary}"
                 f'<p class="links"><a href="maps/{iso}.html">Map of {iso}</a>'
                 f'<a href="geojson/{iso}.geojson" download>GeoJSON</a>'
+                f'<a href="figures/{iso}.png" download="syria-zones-{iso}.png">Figure (PNG)</a>'
+                f'<a href="figures/{iso}.svg" download="syria-zones-{iso}.svg">SVG</a>'
                 f'<span class="meta">{counts[day]} zone(s) in force</span></p></li>'
             )
     precision = "".join(

@@ -15,6 +15,7 @@ from mapgen.site.render import (
     PAGE_ZONE_TOLERANCE_DEG,
     TITLE,
     _head,
+    horizon_note,
     json_for_script,
 )
 
@@ -73,7 +74,7 @@ def _header(title: str) -> str:
     )
 
 
-def timeline_page() -> bytes:
+def timeline_page(atlas: AtlasData) -> bytes:
     body = [
         _head(f"Timeline — {TITLE}", "", pages_css=True),
         '<body data-page="timeline" data-details="data/details/all.js">',
@@ -93,6 +94,7 @@ def timeline_page() -> bytes:
         '<p class="meta">Use the slider, the buttons, or the arrow keys (a day; '
         "Page Up/Down: an agreement). The address keeps the date and layers, so it "
         "can be shared.</p>",
+        horizon_note(atlas),
         '<h3>Layers</h3><ul id="kind-toggles"></ul>',
         '<h3>Features</h3><ul id="in-force"></ul>',
         '<div id="legend"></div>',
@@ -105,7 +107,7 @@ def timeline_page() -> bytes:
     return "\n".join(body).encode("utf-8")
 
 
-def compare_page() -> bytes:
+def compare_page(atlas: AtlasData) -> bytes:
     body = [
         _head(f"Compare two dates — {TITLE}", "", pages_css=True),
         '<body data-page="compare" data-details="data/details/all.js">',
@@ -124,7 +126,10 @@ def compare_page() -> bytes:
         '<div id="diff-table"></div>',
         '<p class="meta">Areas in km² in an equal-area projection (Lambert azimuthal, '
         "centred on Syria). Ceasefires are left out: the nationwide ceasefire covers the "
-        "whole country on both sides. The same figures come from <code>mapgen diff</code>.</p>",
+        "ground of every party it bound and would swamp the table. The Sochi "
+        "demilitarised zone lies inside the Idlib zone, so it adds nothing to the "
+        "union. The same figures come from <code>mapgen diff</code>.</p>",
+        horizon_note(atlas),
         '<div id="legend"></div>',
         f'<p class="attribution">{escape(ATTRIBUTION)}</p>',
         "</aside></main>",
