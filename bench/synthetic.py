@@ -89,3 +89,88 @@ def _zone(
         f"    sources: [{SEED}]",
     ]
     return lines, end
+
+
+# -- control data at scale ----------------------------------------------------------
+
+SIDES_CYCLE = ("government", "opposition", "hts", "islamic-state", "sdf", "turkey-backed")
+_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+
+
+def _arabic_name(i: int) -> str:
+    """A distinct name in Arabic letters only (the loader refuses other scripts)."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i, len(_LETTERS))
+        out += _LETTERS[r]
+    return "قرية " + out
+
+
+def generate_control(
+    settlements: int, changes: int, zones: Path, *, seed: int = 11
+) -> None:
+    """Replace ``zones/control`` with ``settlements`` synthetic settlements at
+    least 1 km apart inside Syria, and ``changes`` dated changes of side among
+    them (the same number for each, on distinct days of 2017-2018)."""
+    import shapely
+
+    rng = random.Random(seed)
+    geodata = Geodata(DEFAULT_DIR)
+    govs = {c: geodata.governorates[c].geometry for c in geodata.governorate_codes}
+    for g in govs.values():
+        shapely.prepare(g)
+    minx, miny, maxx, maxy = geodata.syria.bounds
+    taken: set[tuple[int, int]] = set()
+    places: list[tuple[str, float, float]] = []
+    while len(places) < settlements:
+        lon, lat = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+        cell = (int(lon * 100), int(lat * 100))  # ~1 km grid
+        if cell in taken:
+            continue
+        point = shapely.Point(lon, lat)
+        # Well inside one governorate (3 km from its edges).
+        gov = next((c for c, g in govs.items() if g.contains(point.buffer(0.03))), None)
+        if gov is None:
+            continue
+        taken.add(cell)
+        places.append((gov, lon, lat))
+    per = max(1, changes // settlements)
+    days = [dt.date(2017, 1, 1) + dt.timedelta(days=d) for d in range(729)]
+    control = zones / "control"
+    if control.exists():
+        for old in control.iterdir():
+            old.unlink()
+    control.mkdir(parents=True, exist_ok=True)
+    per_file = 400  # keeps each file well under the 1 MiB cap
+    for start in range(0, len(places), per_file):
+        n = start // per_file + 1
+        lines = [
+            f"front: synthetic-{n}",
+            f"title: Synthetic settlements for the scale benchmark, part {n}",
+            "horizon: 2018-12-31",
+            "sources:",
+            "  s:",
+            "    title: Synthetic (bench/synthetic.py)",
+            "settlements:",
+        ]
+        for i in range(start, min(start + per_file, len(places))):
+            gov, lon, lat = places[i]
+            lines += [
+                f"  - name: Synthetic {i:05d}",
+                f"    name_ar: {_arabic_name(i)}",
+                f"    governorate: {gov}",
+                f"    lat: {lat:.5f}",
+                f"    lon: {lon:.5f}",
+                "    coords: s",
+                "    control:",
+                "      - {from: 2016-12-29, side: " + (side := rng.choice(SIDES_CYCLE))
+                + ", sources: [s]}",
+            ]
+            for day in sorted(rng.sample(days, per - 1)):
+                side = rng.choice([x for x in SIDES_CYCLE if x != side])
+                lines.append(
+                    f"      - {{from: {day.isoformat()}, side: {side}, sources: [s]}}"
+                )
+        path = control / f"synthetic-{n:02d}.yaml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")

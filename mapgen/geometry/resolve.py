@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import numpy as np
 import shapely
+import shapely.affinity
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
@@ -26,7 +25,7 @@ from mapgen.geometry import states
 from mapgen.geometry.clean import polygons_only
 from mapgen.geometry.geojson import geometry_json
 from mapgen.geometry.projection import area_km2, to_degrees, to_metres
-from mapgen.geometry.territory import partition_on
+from mapgen.geometry.territory import Ground
 from mapgen.model import AtlasData, Band, Part, Slice, ZoneVersion
 
 MIN_AREA_KM2 = 0.5
@@ -133,7 +132,7 @@ def resolve_atlas(
             out.keep(version, declared, fingerprint, version.governorates)
             versions.append(version)
             continue
-        near = states.nearby(atlas.control, declared)
+        near = ground.ground.near(declared, states.NEAR_KM)
         split = states.split(version, near, atlas.control.horizon)
         kept = len(versions)
         for state in split:
@@ -196,33 +195,25 @@ def _digest(*parts: str) -> str:
 
 
 class _Ground:
-    """Each side's ground on a day, computed once per day of a build."""
+    """The zones' view of the ground (``territory.Ground``), with the states'
+    fingerprints."""
 
     def __init__(self, atlas: AtlasData, geodata: Geodata) -> None:
-        self.control = atlas.control
-        self.geodata = geodata
-        self._sides: dict[dt.date, dict[str, BaseGeometry]] = {}
-        self._signatures: dict[dt.date, str] = {}
+        self.ground = Ground(atlas.control, geodata)
 
     def signature(self, day: dt.date) -> str:
-        if day not in self._signatures:
-            self._signatures[day] = states.ground_signature(self.control, day)
-        return self._signatures[day]
+        return self.ground.signature(day)
 
-    def sides(self, day: dt.date) -> dict[str, BaseGeometry]:
-        if day not in self._sides:
-            self._sides[day] = partition_on(self.control, self.geodata, day)
-        return self._sides[day]
+    def side(self, day: dt.date, side: str) -> BaseGeometry:
+        return self.ground.land(day, (side,))
 
     def covered(
         self, declared: BaseGeometry, held_by: tuple[str, ...], day: dt.date
     ) -> BaseGeometry:
         """The part of ``declared`` on ground held by ``held_by`` on ``day``."""
-        sides = self.sides(day)
-        held = [sides[s] for s in held_by if s in sides]
-        if not held:
+        land = self.ground.land(day, tuple(sorted(held_by)), declared.bounds)
+        if land.is_empty:
             return shapely.MultiPolygon()
-        land = held[0] if len(held) == 1 else shapely.union_all(held)
         return polygons_only(shapely.make_valid(declared.intersection(land)))
 
 
@@ -279,7 +270,7 @@ def _derive_states(
             base_geom = resolved.shapes[base.key]
             front = None
             if isinstance(rule, Band):
-                land = ground.sides(first).get(facing) if facing else None
+                land = ground.side(first, facing) if facing else None
                 geom, front = band(base_geom, rule, geodata, land)
             else:
                 geom = equal_area_slice(base_geom, rule)
@@ -319,7 +310,11 @@ def front_line(
     )
     line = metric.boundary.difference(excluded)
     if facing is not None:
-        line = line.intersection(to_metres(facing).buffer(FRONT_TOLERANCE_M))
+        # Only the other side's ground near the zone matters: cut it to the
+        # zone's box (plus a margin) before widening it.
+        box = shapely.box(*metric.bounds).buffer(5 * FRONT_TOLERANCE_M)
+        near = shapely.clip_by_rect(to_metres(facing), *box.bounds)
+        line = line.intersection(near.buffer(FRONT_TOLERANCE_M))
     return line
 
 
@@ -340,34 +335,26 @@ def band(
 
 def equal_area_slice(base: BaseGeometry, rule: Slice) -> BaseGeometry:
     """Slice ``rule.index`` of ``rule.parts`` equal-area slices of ``base`` cut
-    at right angles to a compass bearing, counted from the bearing's start."""
+    at right angles to a compass bearing, counted from the bearing's start.
+
+    The shape is turned so that the bearing points along x; a slice is then a
+    clip by a rectangle (cheap), and its cuts are found by bisection on area."""
     metric = shapely.make_valid(to_metres(base))
-    theta = math.radians(rule.bearing_deg)
-    ax, ay = math.sin(theta), math.cos(theta)
-    coords = shapely.get_coordinates(metric)
-    projected = coords[:, 0] * ax + coords[:, 1] * ay
-    lo_end, hi_end = float(projected.min()) - 1.0, float(projected.max()) + 1.0
-    reach = float(np.abs(coords).max()) * 4 + 1e5
+    turn = rule.bearing_deg - 90.0  # counter-clockwise, so the bearing lies along +x
+    turned = shapely.affinity.rotate(metric, turn, origin=(0.0, 0.0))
+    x0, y0, x1, y1 = turned.bounds
+    lo_end, hi_end = x0 - 1.0, x1 + 1.0
+    whole = turned.area
 
     def strip(a: float, b: float) -> BaseGeometry:
-        """Everything whose position along the axis lies between a and b."""
-        px, py = -ay * reach, ax * reach
-        return metric.intersection(
-            Polygon(
-                [
-                    (ax * a + px, ay * a + py),
-                    (ax * a - px, ay * a - py),
-                    (ax * b - px, ay * b - py),
-                    (ax * b + px, ay * b + py),
-                ]
-            )
-        )
+        """Everything whose position along the bearing lies between a and b."""
+        return shapely.clip_by_rect(turned, a, y0 - 1.0, b, y1 + 1.0)
 
     def cut_at(share: float) -> float:
         lo, hi = lo_end, hi_end
-        for _ in range(50):
+        for _ in range(40):  # a millimetre on a 1,000 km span
             mid = (lo + hi) / 2
-            if strip(lo_end, mid).area < share * metric.area:
+            if strip(lo_end, mid).area < share * whole:
                 lo = mid
             else:
                 hi = mid
@@ -375,7 +362,8 @@ def equal_area_slice(base: BaseGeometry, rule: Slice) -> BaseGeometry:
 
     a = cut_at((rule.index - 1) / rule.parts) if rule.index > 1 else lo_end
     b = cut_at(rule.index / rule.parts) if rule.index < rule.parts else hi_end
-    return to_degrees(strip(a, b))
+    piece = shapely.affinity.rotate(strip(a, b), -turn, origin=(0.0, 0.0))
+    return to_degrees(shapely.make_valid(piece))
 
 
 def resolve_version(

@@ -13,30 +13,15 @@ control data's horizon.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import replace
 
-import shapely
-from shapely.geometry.base import BaseGeometry
-
-from mapgen.geometry.projection import to_metres
-from mapgen.model import PAST_HORIZON, Control, Settlement, ZoneVersion
+from mapgen.model import PAST_HORIZON, Settlement, ZoneVersion
 
 # Settlements this far outside a declared area can still move its edge (their
 # Voronoi cells reach into it); farther ones cannot in practice.
 NEAR_KM = 25.0
 
 ONE_DAY = dt.timedelta(days=1)
-
-
-def nearby(control: Control, declared: BaseGeometry) -> list[Settlement]:
-    """The settlements within ``NEAR_KM`` of a declared area."""
-    reach = to_metres(declared).buffer(NEAR_KM * 1000, quad_segs=4)
-    shapely.prepare(reach)
-    points = [to_metres(shapely.Point(s.lon, s.lat)) for s in control.settlements]
-    return [
-        s for s, p in zip(control.settlements, points, strict=True) if reach.contains(p)
-    ]
 
 
 def change_days(
@@ -96,13 +81,3 @@ def split(
             )
         )
     return out
-
-
-def ground_signature(control: Control, day: dt.date) -> str:
-    """A digest of every settlement's side on ``day``: equal digests, equal ground."""
-    text = "\x1f".join(
-        f"{s.lon:.6f},{s.lat:.6f},{side}"
-        for s in control.settlements
-        if (side := s.side_on(day))
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -12,12 +12,16 @@ settlement's distance to the nearest settlement of another side.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
 import shapely.errors
+from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from mapgen.geodata.extracts import Geodata
@@ -26,6 +30,7 @@ from mapgen.geometry.projection import (
     area_km2,
     many_to_degrees,
     many_to_metres,
+    to_degrees,
     to_metres,
 )
 from mapgen.model import Control, Settlement
@@ -124,37 +129,125 @@ def front_distances(territory: Territory) -> list[float]:
     return out
 
 
+class Ground:
+    """Each side's ground on any day, as whole Voronoi cells (not cut at the
+    reach): every point goes to the side of the nearest settlement whose control
+    is known on that day. Zones intersect their declared area with this, so the
+    agreement, not a distance, bounds what a settlement claims.
+
+    Built for many days: the points are projected once, the cells are computed
+    once per set of known settlements (side changes do not move them), and a
+    side's ground is a coverage union of its cells, cached per day."""
+
+    def __init__(self, control: Control, geodata: Geodata) -> None:
+        self.settlements = control.settlements
+        self.geodata = geodata
+        self._starts = [[sp.start for sp in s.history] for s in self.settlements]
+        self._spell_sides = [[sp.side for sp in s.history] for s in self.settlements]
+        self.metric = (
+            many_to_metres(shapely.points([(s.lon, s.lat) for s in self.settlements]))
+            if self.settlements
+            else np.array([], dtype=object)
+        )
+        self._sides: dict[dt.date, tuple[str | None, ...]] = {}
+        self._cells: dict[bytes, tuple[NDArray[np.object_], NDArray[np.float64]]] = {}
+        self._land: dict[
+            tuple[dt.date, tuple[str, ...], tuple[float, float, float, float] | None],
+            BaseGeometry,
+        ] = {}
+        self._signatures: dict[dt.date, str] = {}
+
+    def sides_on(self, day: dt.date) -> tuple[str | None, ...]:
+        """Who held each settlement on ``day`` (None before its history)."""
+        if day not in self._sides:
+            out: list[str | None] = []
+            for starts, sides in zip(self._starts, self._spell_sides, strict=True):
+                i = bisect.bisect_right(starts, day)
+                out.append(sides[i - 1] if i else None)
+            self._sides[day] = tuple(out)
+        return self._sides[day]
+
+    def signature(self, day: dt.date) -> str:
+        """A digest of every settlement's side on ``day``: equal digests, equal ground."""
+        if day not in self._signatures:
+            digest = hashlib.sha256(self._places)
+            digest.update("\x1f".join(s or "" for s in self.sides_on(day)).encode())
+            self._signatures[day] = digest.hexdigest()
+        return self._signatures[day]
+
+    @functools.cached_property
+    def _places(self) -> bytes:
+        return "\x1f".join(f"{s.lon:.6f},{s.lat:.6f}" for s in self.settlements).encode(
+            "utf-8"
+        )
+
+    def _cells_on(
+        self, day: dt.date
+    ) -> tuple[NDArray[np.object_], NDArray[np.float64], list[str]]:
+        """The Voronoi cells (metres) of the settlements known on ``day``, their
+        bounds, and their sides."""
+        sides = self.sides_on(day)
+        known = [i for i, side in enumerate(sides) if side]
+        mask = bytes(1 if side else 0 for side in sides)
+        if mask not in self._cells:
+            envelope = to_metres(self.geodata.syria.envelope).buffer(50_000)
+            cells: list[BaseGeometry] = []
+            if len(known) == 1:
+                cells = [envelope]
+            elif known:
+                cells = list(
+                    shapely.voronoi_polygons(
+                        shapely.MultiPoint(list(self.metric[known])),
+                        extend_to=envelope,
+                        ordered=True,
+                    ).geoms
+                )
+            array = np.array(cells, dtype=object)
+            self._cells[mask] = (array, shapely.bounds(array).reshape(-1, 4))
+        found, bounds = self._cells[mask]
+        return found, bounds, [str(sides[i]) for i in known]
+
+    def land(
+        self,
+        day: dt.date,
+        wanted: tuple[str, ...],
+        within: tuple[float, float, float, float] | None = None,
+    ) -> BaseGeometry:
+        """The ground of the sides ``wanted`` on ``day`` (lon/lat); only the
+        cells that reach into the box ``within`` (lon/lat) when it is given."""
+        key = (day, wanted, within)
+        if key not in self._land:
+            cells, bounds, sides = self._cells_on(day)
+            pick = np.array([side in wanted for side in sides], dtype=bool)
+            if within is not None and len(cells):
+                x0, y0, x1, y1 = to_metres(shapely.box(*within)).bounds
+                pick &= (
+                    (bounds[:, 0] <= x1)
+                    & (bounds[:, 2] >= x0)
+                    & (bounds[:, 1] <= y1)
+                    & (bounds[:, 3] >= y0)
+                )
+            mine = cells[pick] if len(cells) else cells
+            self._land[key] = (
+                to_degrees(shapely.coverage_union_all(mine))
+                if len(mine)
+                else shapely.MultiPolygon()
+            )
+        return self._land[key]
+
+    def near(self, area: BaseGeometry, km: float) -> list[Settlement]:
+        """The settlements within ``km`` of ``area`` (lon/lat)."""
+        if not self.settlements:
+            return []
+        reach = to_metres(area).buffer(km * 1000, quad_segs=4)
+        inside = shapely.contains(reach, self.metric)
+        return [s for s, yes in zip(self.settlements, inside, strict=True) if yes]
+
+
 def partition_on(
     control: Control, geodata: Geodata, day: dt.date
 ) -> dict[str, BaseGeometry]:
-    """Each side's ground on ``day`` as whole Voronoi cells (lon/lat), not cut
-    at the reach: every point goes to the side of the nearest settlement whose
-    control is known on that day. Zones intersect their declared area with
-    this, so the agreement, not a distance, bounds what a settlement claims."""
-    known = [(s, side) for s in control.settlements if (side := s.side_on(day))]
-    if not known:
-        return {}
-    metric = many_to_metres(shapely.points([(s.lon, s.lat) for s, _ in known]))
-    envelope = to_metres(geodata.syria.envelope).buffer(50_000)
-    if len(metric) == 1:
-        cells = [envelope]
-    else:
-        cells = list(
-            shapely.voronoi_polygons(
-                shapely.MultiPoint(list(metric)), extend_to=envelope, ordered=True
-            ).geoms
-        )
-    by_side: dict[str, list[BaseGeometry]] = {}
-    for (_, side), cell in zip(known, cells, strict=True):
-        by_side.setdefault(side, []).append(cell)
-    merged = {
-        side: shapely.coverage_union_all(cells_of_side)
-        for side, cells_of_side in sorted(by_side.items())
-    }
-    return dict(
-        zip(
-            merged,
-            many_to_degrees(np.array(list(merged.values()), dtype=object)),
-            strict=True,
-        )
-    )
+    """Each side's ground on ``day`` (whole Voronoi cells; see ``Ground``)."""
+    ground = Ground(control, geodata)
+    sides = sorted({s for s in ground.sides_on(day) if s})
+    return {side: ground.land(day, (side,)) for side in sides}

@@ -323,9 +323,9 @@ def _draw(
     key_rows = max(len(versions), len(_key_rows(versions, bool(posts))))
     key_h = 0.35 + 0.19 * key_rows
     notes = [
-        *textwrap.wrap(GOLAN_NOTE, 175),
-        *textwrap.wrap(ATTRIBUTION, 175),
-        *textwrap.wrap(source_line(atlas, day), 175),
+        *textwrap.wrap(GOLAN_NOTE, 175, break_on_hyphens=False),
+        *textwrap.wrap(ATTRIBUTION, 175, break_on_hyphens=False),
+        *textwrap.wrap(source_line(atlas, day), 175, break_on_hyphens=False),
     ]
     notes_h = 0.15 + 0.15 * len(notes)
     title_h = 0.85
