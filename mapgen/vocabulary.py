@@ -25,6 +25,21 @@ COLOURS = {
     "route": "#333333",
     "observation-post": "#0b4f8a",
 }
+# Each zone of a kind gets its own colour from the kind's family, by the order
+# of the zones' ids (the first takes the kind's colour).
+FAMILIES = {
+    "ceasefire": ("#7b6fb0",),
+    "de-escalation-zone": ("#e6550d", "#8c2d04", "#d4a017", "#c44e52"),
+    "demilitarized-zone": ("#c51b1b", "#7f0000"),
+    "operational-sub-zone": ("#2b7bba", "#6baed6", "#08306b"),
+}
+
+
+def family_colour(kind: str, index: int) -> str:
+    family = FAMILIES.get(kind, (COLOURS.get(kind, "#555555"),))
+    return family[index % len(family)]
+
+
 LABELS = {
     "ceasefire": "Ceasefire",
     "de-escalation-zone": "De-escalation zone",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from shapely.geometry.base import BaseGeometry
+
 from mapgen.geometry.geojson import dumps_compact, feature_collection
 from mapgen.geometry.resolve import Resolved
 from mapgen.model import PRECISIONS, AtlasData, Obligation, Post, Route, ZoneVersion
@@ -39,11 +41,15 @@ def zone_feature(
             "version": version.version,
             "name": version.name,
             "kind": version.kind,
+            "colour": zone_colour(atlas, version),
+            "label_at": _label_at(geom),
             "agreement": _agreement(version.agreement),
             "valid_from": version.valid_from.isoformat(),
             "valid_to": version.valid_to.isoformat() if version.valid_to else None,
             # The version's own first day; valid_from is this state's.
             "declared_from": (version.declared_from or version.valid_from).isoformat(),
+            # The zone's first day (its first version's), whatever its shape now.
+            "zone_began": atlas.history(version.zone_id)[0].valid_from.isoformat(),
             "held_by": list(version.held_by),
             "control_horizon": _horizon(atlas) if version.held_by else None,
             "fate": version.fate,
@@ -64,6 +70,24 @@ def zone_feature(
         },
         "geometry": resolved.geojson(version.key, geom),
     }
+
+
+def zone_colour(atlas: AtlasData, version: ZoneVersion) -> str:
+    """The zone's own colour within its kind's family (``vocabulary.FAMILIES``)."""
+    from mapgen.vocabulary import family_colour
+
+    ids = sorted({v.zone_id for v in atlas.versions if v.kind == version.kind})
+    return family_colour(version.kind, ids.index(version.zone_id))
+
+
+def _label_at(geom: BaseGeometry) -> list[float] | None:
+    """Where the zone's name goes on a map: a point inside its largest part."""
+    parts = getattr(geom, "geoms", [geom])
+    if geom.is_empty:
+        return None
+    largest = max(parts, key=lambda g: g.area)
+    p = largest.point_on_surface()
+    return [round(p.x, 4), round(p.y, 4)]
 
 
 def _horizon(atlas: AtlasData) -> str | None:

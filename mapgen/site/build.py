@@ -223,7 +223,7 @@ def _write_pages(
     for name in ("atlas.css", "pages.css"):
         style = vocabulary.css() + cssmin((static / name).read_text("utf-8"))
         put(f"assets/{name}", style.encode("utf-8"))
-    put("data/base.js", render.base_script(geodata))
+    put("data/base.js", render.base_script(geodata, atlas.control))
     put("data/base-detail.js", render.base_detail_script(geodata))
     put("data/towns.js", render.towns_script(geodata))
     dates = atlas.dates

@@ -149,6 +149,9 @@ DRAW_KEYS = (
     "valid_from",
     "valid_to",
     "number",
+    "colour",
+    "label_at",
+    "zone_began",
 )
 
 

@@ -14,12 +14,14 @@ from typing import Any
 
 import shapely
 from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 
 from mapgen.about import ATTRIBUTION, GOLAN_NOTE
 from mapgen.analysis.stats import Coverage
 from mapgen.geodata.extracts import Geodata
+from mapgen.geodata.places import arabic_only, places
 from mapgen.geometry.geojson import geometry_json
-from mapgen.model import PRECISIONS, Agreement, AtlasData, Source
+from mapgen.model import PRECISIONS, Agreement, AtlasData, Control, Source
 from mapgen.site.encode import encode_collection, encode_geometry, page_features
 
 TITLE = "Syria ceasefire and de-escalation zones atlas"
@@ -82,6 +84,7 @@ def _governorates(geodata: Geodata, tolerance: float) -> dict[str, Any]:
                     "name": g.name,
                     "name_ar": g.name_ar,
                     "kind": g.kind,
+                    "label_at": _label_point(g.geometry),
                 },  # fmt: skip
                 "geometry": encode_geometry(geometry_json(geom)),
             }
@@ -90,16 +93,56 @@ def _governorates(geodata: Geodata, tolerance: float) -> dict[str, Any]:
     }
 
 
-def base_script(geodata: Geodata) -> bytes:
+def _label_point(geom: BaseGeometry) -> list[float]:
+    p = geom.point_on_surface()
+    return [round(p.x, 4), round(p.y, 4)]
+
+
+def place_rows(geodata: Geodata, control: Control) -> list[list[Any]]:
+    """The labelled places: [name, Arabic name, lon, lat, rank, variants,
+    index of the control settlement at the place or -1]."""
+    towns = [
+        (t.name, tuple(t.names), tuple(t.names_ar), t.lon, t.lat, t.population)
+        for t in geodata.gazetteer.towns
+    ]
+    found = places(
+        towns, [(s.name, s.name_ar, s.lon, s.lat) for s in control.settlements]
+    )
+    # The history file lists settlements by front and name (export.control).
+    order = sorted(
+        range(len(control.settlements)),
+        key=lambda i: (control.settlements[i].front, control.settlements[i].name),
+    )
+    position = {original: at for at, original in enumerate(order)}
+    return [
+        [
+            p.name,
+            p.name_ar,
+            p.lon,
+            p.lat,
+            p.rank,
+            "|".join(p.variants),
+            -1 if p.settlement is None else position[p.settlement],
+        ]
+        for p in found
+    ]
+
+
+def base_script(geodata: Geodata, control: Control) -> bytes:
     """The shared base layers every map page loads: governorates at display
-    scale and the neighbouring countries."""
+    scale, the neighbouring countries and the place names."""
     neighbours = []
+    around = geodata.syria.buffer(1.2).envelope
     for f in geodata.raw("neighbours.geojson")["features"]:
         geom = shapely.simplify(shape(f["geometry"]), NEIGHBOUR_TOLERANCE_DEG)
+        near = geom.intersection(around)
         neighbours.append(
             {
                 "type": "Feature",
-                "properties": {"name": f["properties"]["name"]},
+                "properties": {
+                    "name": f["properties"]["name"],
+                    "label_at": None if near.is_empty else _label_point(near),
+                },
                 "geometry": encode_geometry(geometry_json(geom)),
             }
         )
@@ -107,6 +150,7 @@ def base_script(geodata: Geodata) -> bytes:
         "governorates": _governorates(geodata, DISPLAY_TOLERANCE_DEG),
         "neighbours": {"type": "FeatureCollection", "features": neighbours},
         "detailFromZoom": DETAIL_FROM_ZOOM,
+        "places": place_rows(geodata, control),
     }
     return ("window.ATLAS_BASE=" + json_for_script(data) + ";\n").encode("utf-8")
 
@@ -127,7 +171,7 @@ def details_script(name: str, details: dict[str, Any]) -> bytes:
 def towns_script(geodata: Geodata) -> bytes:
     """The GeoNames towns, loaded when their layer is switched on."""
     towns = [
-        [t.name, t.lon, t.lat, t.population, t.names_ar[0] if t.names_ar else ""]
+        [t.name, t.lon, t.lat, t.population, arabic_only(t.names_ar)]
         for t in geodata.gazetteer.towns
     ]
     return ("Atlas.townsLoaded(" + json_for_script(towns) + ");\n").encode("utf-8")

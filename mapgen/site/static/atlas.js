@@ -130,8 +130,10 @@
     return box;
   }
 
+  function zoneColour(p) { return p.colour || KIND_COLOURS[p.kind] || "#555"; }
+
   function zoneStyle(p) {
-    var colour = KIND_COLOURS[p.kind] || "#555";
+    var colour = zoneColour(p);
     var ceasefire = p.kind === "ceasefire";
     if (p.kind === "observation-post") {
       // L.geoJSON applies this style to point markers too, className included.
@@ -258,7 +260,7 @@
           var m = L.circleMarker([t[2], t[1]], {
             radius: t[3] >= 100000 ? 3.5 : 2, weight: 1, color: "#333", fillColor: "#fff", fillOpacity: 1, className: "town"
           });
-          m.bindTooltip(el("span", { text: t[0] + (t[4] ? " \u00b7 " + t[4] : "") }));
+          m.bindTooltip(placeName(t[0], t[4]));
           towns.addLayer(m);
         });
       };
@@ -267,7 +269,13 @@
     return { governorates: govs, towns: towns };
   }
 
-  function legend(container) {
+  function legend(container, features) {
+    var zones = el("ul", { className: "legend legend-zones" });
+    (features || []).forEach(function (f) {
+      var p = f.properties;
+      if (p.kind === "route" || p.kind === "observation-post") return;
+      zones.appendChild(el("li", {}, [el("span", { className: "swatch", style: "background:" + zoneColour(p) }), p.name]));
+    });
     var kinds = el("ul", { className: "legend" });
     Object.keys(KIND_COLOURS).forEach(function (k) {
       var mark = k === "route" ? el("span", { className: "line", style: "border-top-color:" + KIND_COLOURS[k] })
@@ -281,6 +289,11 @@
       precision.appendChild(el("li", {}, [el("span", { className: "line line-" + r[0] }), r[0] + " \u2014 " + r[1]]));
     });
     container.appendChild(el("h2", { text: "Legend" }));
+    if (zones.children.length) {
+      container.appendChild(el("h3", { text: "Zones on this map" }));
+      container.appendChild(zones);
+      container.appendChild(el("h3", { text: "Kinds" }));
+    }
     container.appendChild(kinds);
     container.appendChild(el("h3", { text: "Boundary precision" }));
     container.appendChild(precision);
@@ -292,14 +305,328 @@
 
   function newMap() {
     addHatches();
-    var map = L.map("map", { zoomSnap: 0.25, attributionControl: true });
+    var map = L.map("map", { zoomSnap: 0.25, attributionControl: true, keyboard: true });
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Boundaries: Natural Earth \u00b7 Towns: GeoNames (CC BY 4.0) \u00b7 Leaflet");
-    L.control.scale({ metric: true, imperial: false, maxWidth: 140 }).addTo(map);
+    scaleBar(map);
     var base = drawBase(map, window.ATLAS_BASE);
     map.fitBounds(base.governorates.getBounds(), { padding: [8, 8] });
+    base.labels = labelLayer(map, window.ATLAS_BASE);
+    searchBox(map, base.labels);
+    copyLink(map);
     window.Atlas.map = map;
-    return { map: map, base: base };
+    window.Atlas.labels = base.labels;
+    return { map: map, base: base, restoreView: function () { return viewFromHash(map); } };
+  }
+
+  // -- the scale bar: metric, with miles on request -------------------------
+  function scaleBar(map) {
+    var imperial = /(^|&)scale=mi(&|$)/.test(location.hash.replace(/^#/, ""));
+    var scale = null;
+    function draw() {
+      if (scale) map.removeControl(scale);
+      scale = L.control.scale({ metric: !imperial, imperial: imperial, maxWidth: 140 }).addTo(map);
+    }
+    draw();
+    var Toggle = L.Control.extend({
+      options: { position: "bottomleft" },
+      onAdd: function () {
+        var b = el("button", { type: "button", className: "scale-toggle", "aria-label": "Scale in miles or kilometres" });
+        b.textContent = imperial ? "km" : "mi";
+        L.DomEvent.disableClickPropagation(b);
+        b.addEventListener("click", function () { imperial = !imperial; b.textContent = imperial ? "km" : "mi"; draw(); });
+        return b;
+      }
+    });
+    new Toggle().addTo(map);
+  }
+
+  // -- place names: text in the page, decluttered ---------------------------
+  // Each label is a DOM element (find-in-page and screen readers see it). On
+  // every move or zoom the labels allowed at that zoom are placed in priority
+  // order (cities, zones, countries, governorates, towns, villages), and any
+  // that would overlap one already placed is hidden.
+  function placeName(name, ar) {
+    var span = el("span", {}, [name]);
+    if (ar) {
+      span.appendChild(document.createTextNode(" \u00b7 "));
+      var b = document.createElement("bdi");
+      b.setAttribute("lang", "ar");
+      b.setAttribute("dir", "rtl");
+      b.textContent = ar;
+      span.appendChild(b);
+    }
+    return span;
+  }
+
+  var RANK_ZOOM = { 1: 0, 2: 8, 3: 10 };
+
+  function labelLayer(map, base) {
+    var pane = map.createPane("labels");
+    pane.style.zIndex = 640;
+    pane.style.pointerEvents = "none";
+    L.DomUtil.addClass(pane, "leaflet-zoom-hide");
+    var items = [];  // {latlng, minZoom, order, node, anchor}
+    function add(text, lat, lon, minZoom, order, cls, anchor, extra) {
+      var node = el("span", { className: "map-label " + cls });
+      if (anchor === "left") node.appendChild(el("i", { className: "dot", "aria-hidden": "true" }));
+      node.appendChild(document.createTextNode(text));
+      if (extra) node.appendChild(extra);
+      node.style.display = "none";
+      pane.appendChild(node);
+      var item = { latlng: L.latLng(lat, lon), minZoom: minZoom, order: order, node: node, anchor: anchor, w: 0, h: 0 };
+      items.push(item);
+      return item;
+    }
+    (base.places || []).forEach(function (p, i) {
+      var rank = p[4];
+      add(p[0], p[3], p[2], RANK_ZOOM[rank], 10 * rank + i / 1e5, "place rank-" + rank, "left");
+    });
+    base.neighbours.features.forEach(function (f) {
+      var at = f.properties.label_at;
+      if (at) add(f.properties.name.toUpperCase(), at[1], at[0], 0, 15, "country", "centre");
+    });
+    base.governorates.features.forEach(function (f) {
+      var at = f.properties.label_at;
+      if (at && f.properties.kind === "governorate") add(f.properties.name, at[1], at[0], 7, 16, "governorate-name", "centre");
+    });
+    var zoneItems = [];
+    function place() {
+      var z = map.getZoom(), size = map.getSize(), taken = [];
+      items.sort(function (a, b) { return a.order - b.order; });
+      items.forEach(function (it) {
+        var show = z >= it.minZoom - 1e-9;
+        var pt = null, box = null;
+        if (show) {
+          pt = map.latLngToLayerPoint(it.latlng);
+          var c = map.layerPointToContainerPoint(pt);
+          show = c.x > 0 && c.y > 0 && c.x < size.x && c.y < size.y;
+        }
+        if (show) {
+          if (!it.w) {
+            it.node.style.display = "";
+            it.w = it.node.offsetWidth + 2;
+            it.h = it.node.offsetHeight + 2;
+          }
+          box = it.anchor === "left"
+            ? [pt.x - 4, pt.y - it.h / 2, pt.x - 4 + it.w, pt.y + it.h / 2]
+            : [pt.x - it.w / 2, pt.y - it.h / 2, pt.x + it.w / 2, pt.y + it.h / 2];
+          // Wholly inside the map, or not at all.
+          var c0 = map.layerPointToContainerPoint(L.point(box[0], box[1]));
+          if (c0.x < 2 || c0.y < 2 || c0.x + it.w > size.x - 2 || c0.y + it.h > size.y - 2) show = false;
+          for (var k = 0; show && k < taken.length; k++) {
+            var t = taken[k];
+            if (box[0] < t[2] && box[2] > t[0] && box[1] < t[3] && box[3] > t[1]) { show = false; break; }
+          }
+        }
+        it.node.style.display = show ? "" : "none";
+        it.node.setAttribute("aria-hidden", show ? "false" : "true");
+        if (show) {
+          L.DomUtil.setPosition(it.node, L.point(Math.round(box[0]), Math.round(box[1])));
+          taken.push(box);
+        }
+      });
+      document.body.setAttribute("data-labels", String(taken.length));
+    }
+    map.on("zoomend moveend resize", place);
+    map.whenReady(place);
+    return {
+      place: place,
+      items: items,
+      // The names of the zones drawn now, in their colours, placed first.
+      zones: function (features) {
+        zoneItems.forEach(function (it) { it.node.remove(); items.splice(items.indexOf(it), 1); });
+        zoneItems = [];
+        features.forEach(function (f) {
+          var p = f.properties, at = p.label_at;
+          if (!at || p.kind === "ceasefire" || p.kind === "route" || p.kind === "observation-post") return;
+          // A long name's first clause ("Idlib operational sub-zone 1 of 3").
+          var it = add(p.name.split(":")[0].split(" (")[0], at[1], at[0], 0, p.kind === "de-escalation-zone" ? 12 : 13, "zone-name", "centre");
+          it.node.style.color = zoneColour(p);
+          zoneItems.push(it);
+        });
+        place();
+      }
+    };
+  }
+
+  // -- search: any place or governorate, offline, across spellings ----------
+  function folded(text) {
+    var t = (text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    // Arabic: one alef, ta marbuta as ha, alef maqsura as ya, no tatweel or vowels.
+    t = t.replace(/[\u0622\u0623\u0625\u0671]/g, "\u0627").replace(/\u0629/g, "\u0647").replace(/\u0649/g, "\u064a").replace(/[\u0640\u064b-\u065f]/g, "");
+    t = t.replace(/[\u2018\u2019`'\u02bf\u02be\u02bb-]/g, "").replace(/\s+/g, " ").trim();
+    t = t.replace(/^(al|el|ar|as|ad|at|an|az|ash|adh) /, "").replace(/^(al|el)-?/, "");
+    t = t.replace(/^\u0627\u0644/, "");
+    // Latin spelling variants: ou/oo -> u, ee/ei -> i, doubled letters once.
+    return t.replace(/ou|oo/g, "u").replace(/ee|ei/g, "i").replace(/([a-z])\1+/g, "$1").replace(/[^a-z0-9\u0600-\u06ff ]/g, "");
+  }
+
+  function pointInRing(x, y, ring) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  }
+
+  function covers(geometry, lon, lat) {
+    if (!geometry) return false;
+    var polys = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
+    return polys.some(function (rings) {
+      return pointInRing(lon, lat, rings[0]) && !rings.slice(1).some(function (h) { return pointInRing(lon, lat, h); });
+    });
+  }
+
+  function searchBox(map, labels) {
+    var base = window.ATLAS_BASE;
+    var entries = (base.places || []).map(function (p) {
+      var keys = [p[0], p[1]].concat(p[5] ? p[5].split("|") : []).map(folded).filter(Boolean);
+      return { name: p[0], ar: p[1], lat: p[3], lon: p[2], zoom: p[4] === 1 ? 10 : 11, keys: keys, settlement: p[6], kind: "place" };
+    });
+    base.governorates.features.forEach(function (f) {
+      var p = f.properties;
+      if (p.kind !== "governorate" || !p.label_at) return;
+      entries.push({ name: p.name + " governorate", ar: p.name_ar, lat: p.label_at[1], lon: p.label_at[0], zoom: 8,
+                     keys: [p.name, p.name_ar, p.iso].map(folded), kind: "governorate" });
+    });
+    var Box = L.Control.extend({
+      options: { position: "topleft" },
+      onAdd: function () {
+        var wrap = el("div", { className: "search-box", role: "search" });
+        var input = el("input", { type: "search", id: "place-search", placeholder: "Find a place", "aria-label": "Find a place (English or Arabic)", autocomplete: "off" });
+        var list = el("ul", { className: "search-results", id: "search-results", role: "listbox", "aria-label": "Places found" });
+        wrap.appendChild(input);
+        wrap.appendChild(list);
+        L.DomEvent.disableClickPropagation(wrap);
+        L.DomEvent.disableScrollPropagation(wrap);
+        function show() {
+          var q = folded(input.value);
+          list.textContent = "";
+          if (!q) return;
+          // Exact names first, then names that begin with the query, then the rest
+          // that contain it (each in the places' order: cities first).
+          function score(e) {
+            var best = 9;
+            e.keys.forEach(function (k) { best = Math.min(best, k === q ? 0 : k.indexOf(q) === 0 ? 1 : k.indexOf(q) > 0 ? 2 : 9); });
+            return best;
+          }
+          var hits = entries.map(function (e, i) { return { e: e, s: score(e), i: i }; })
+            .filter(function (h) { return h.s < 9; })
+            .sort(function (a, b) { return a.s - b.s || a.i - b.i; })
+            .map(function (h) { return h.e; });
+          hits.slice(0, 8).forEach(function (e) {
+            var b = el("button", { type: "button", className: "search-hit" }, [placeName(e.name, e.ar)]);
+            b.addEventListener("click", function () { go(e); });
+            list.appendChild(el("li", { role: "option" }, [b]));
+          });
+          if (!hits.length) list.appendChild(el("li", { className: "meta", text: "No place of that name." }));
+        }
+        input.addEventListener("input", show);
+        input.addEventListener("keydown", function (ev) {
+          if (ev.key === "Enter") { var first = list.querySelector("button"); if (first) first.click(); }
+        });
+        return wrap;
+      }
+    });
+    function go(e) {
+      map.setView([e.lat, e.lon], e.zoom);
+      var ctx = window.Atlas.searchContext ? window.Atlas.searchContext() : null;
+      var box = el("div", { className: "popup search-popup" }, [el("h3", {}, [placeName(e.name, e.ar)])]);
+      if (ctx) {
+        var inside = ctx.zones.filter(function (f) {
+          var k = f.properties.kind;
+          return k !== "route" && k !== "observation-post" && covers(f.geometry, e.lon, e.lat);
+        }).map(function (f) { return f.properties.name; });
+        box.appendChild(el("p", { className: "search-zones", text: "On " + ctx.date + ": " + (inside.length ? "inside " + inside.join("; ") : "inside no zone") + "." }));
+        if (e.settlement >= 0) {
+          var held = el("p", { className: "search-held meta", text: "Who held it: loading\u2026" });
+          box.appendChild(held);
+          whenHistory(function () {
+            var h = history.list[e.settlement], side = null, since = null;
+            h.history.forEach(function (s) { if (s.from <= ctx.date) { side = s.side; since = s.from; } });
+            held.textContent = "";
+            held.appendChild(el("span", { text: side ? "Held by " + side + " (from " + since + ", control data)." : "No control record for this date." }));
+          });
+        }
+      }
+      L.popup({ maxWidth: Math.min(320, map.getSize().x - 60) }).setLatLng([e.lat, e.lon]).setContent(box).openOn(map);
+      document.body.setAttribute("data-search", e.name);
+    }
+    new Box().addTo(map);
+  }
+
+  function whenHistory(fn) {
+    if (history.list) { fn(); return; }
+    history.waiting.push(fn);
+    if (history.waiting.length === 1) loadScript(scriptBase() + "data/control/history.js");
+  }
+
+  // -- the view in the address: #map=ZOOM/LAT/LON (OpenStreetMap's form) ----
+  function viewParam(map) {
+    var c = map.getCenter();
+    return "map=" + (Math.round(map.getZoom() * 100) / 100) + "/" + c.lat.toFixed(4) + "/" + c.lng.toFixed(4);
+  }
+
+  function otherParams() {
+    return location.hash.replace(/^#/, "").split("&").filter(function (kv) { return kv && kv.indexOf("map=") !== 0; }).join("&");
+  }
+
+  // The address for the current view plus the page's own parameters.
+  function withView(rest) {
+    var map = window.Atlas.map;
+    rest = (rest || "").replace(/^#/, "");
+    return "#" + (map ? viewParam(map) : "") + (rest ? (map ? "&" : "") + rest : "");
+  }
+
+  function viewFromHash(map) {
+    var m = /(?:^|&)map=([0-9.]+)\/(-?[0-9.]+)\/(-?[0-9.]+)/.exec(location.hash.replace(/^#/, ""));
+    if (!m) return false;
+    var z = parseFloat(m[1]), lat = parseFloat(m[2]), lon = parseFloat(m[3]);
+    if (!isFinite(z) || !isFinite(lat) || !isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return false;
+    map.setView([lat, lon], Math.max(3, Math.min(18, z)), { animate: false });
+    return true;
+  }
+
+  function keepView(map) {
+    map.on("moveend", function () {
+      var h = withView(otherParams());
+      if (location.hash !== h) history_replace(h);
+    });
+  }
+
+  function history_replace(h) { window.history.replaceState(null, "", h); }
+
+  function copyLink(map) {
+    var Btn = L.Control.extend({
+      options: { position: "topright" },
+      onAdd: function () {
+        var b = el("button", { type: "button", className: "copy-link", id: "copy-link" }, ["Copy link"]);
+        L.DomEvent.disableClickPropagation(b);
+        b.addEventListener("click", function () {
+          var url = location.href;
+          function done(ok) { b.textContent = ok ? "Link copied" : "Copy failed: use the address bar"; setTimeout(function () { b.textContent = "Copy link"; }, 2500); }
+          if (navigator.clipboard && navigator.clipboard.writeText) {
+            navigator.clipboard.writeText(url).then(function () { done(true); }, function () { done(fallbackCopy(url)); });
+          } else done(fallbackCopy(url));
+        });
+        return b;
+      }
+    });
+    new Btn().addTo(map);
+    keepView(map);
+  }
+
+  function fallbackCopy(text) {
+    var t = el("textarea", {}, [text]);
+    t.style.position = "fixed"; t.style.opacity = "0";
+    document.body.appendChild(t);
+    t.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    t.remove();
+    return ok;
   }
 
   // Popup details (sources, lifecycle, figures...) live in a script of their
@@ -430,7 +757,7 @@
       box.addEventListener("change", function () {
         if (box.checked) drawn.addLayer(layer); else drawn.removeLayer(layer);
       });
-      var colour = KIND_COLOURS[f.properties.kind] || "#555";
+      var colour = zoneColour(f.properties);
       var group = f.properties.kind === "observation-post" ? "post-list" : f.properties.kind === "route" ? "route-list" : "zone-list";
       // The name opens the feature's details, framed on it; the box toggles it.
       var name = el("button", { type: "button", className: "feature-name", "data-zone": f.properties.id, text: f.properties.name });
@@ -442,9 +769,23 @@
       document.getElementById(group).appendChild(el("li", {}, [
         el("label", { "for": box.id }, [box, el("span", { className: "swatch", style: "background:" + colour })]),
         name,
-        el("span", { className: "meta", text: " " + f.properties.kind + " \u00b7 " + f.properties.precision + " \u00b7 since " + f.properties.valid_from })
+        el("span", { className: "meta", text: " " + f.properties.kind + " \u00b7 " + f.properties.precision + " \u00b7 since " + (f.properties.zone_began || f.properties.valid_from) + (f.properties.zone_began && f.properties.zone_began !== f.properties.valid_from ? " (this shape from " + f.properties.valid_from + ")" : "") })
       ]));
     });
+    made.base.labels.zones(data.zones.features);
+    window.Atlas.searchContext = function () { return { date: data.date, zones: data.zones.features }; };
+    // Open framed on what this date's agreements changed (unless the address
+    // holds a view): the zones and posts that begin on it, else the country.
+    if (!made.restoreView()) {
+      var changed = L.featureGroup();
+      drawn.eachLayer(function (l) {
+        l.eachLayer(function (inner) {
+          var p = inner.feature && inner.feature.properties;
+          if (p && p.kind !== "ceasefire" && p.kind !== "route" && p.valid_from === data.date) changed.addLayer(L.geoJSON(inner.feature));
+        });
+      });
+      if (changed.getLayers().length) map.fitBounds(changed.getBounds(), { padding: [24, 24], maxZoom: 9 });
+    }
     ["zone-list", "route-list", "post-list"].forEach(function (id) {
       var ul = document.getElementById(id);
       if (!ul.children.length) ul.appendChild(el("li", { className: "meta", text: "None on this date." }));
@@ -462,7 +803,7 @@
       extras.appendChild(el("li", {}, [el("label", {}, [box, " " + row[0]])]));
     });
     extras.appendChild(el("li", { id: "control-key" }));
-    legend(document.getElementById("legend"));
+    legend(document.getElementById("legend"), data.zones.features);
     var stats = document.getElementById("stats");
     if (stats) stats.addEventListener("toggle", function () {
       var box = document.getElementById("stats-table");
@@ -495,6 +836,7 @@
     townsLoaded: function (list) { pending.towns(list); },
     controlLoaded: function (iso, data) { if (pending.control) pending.control(iso, data); },
     controlHistoryLoaded: function (list) {
+      document.body.setAttribute("data-history", String(list.length));
       history.list = list;
       var waiting = history.waiting;
       history.waiting = [];
@@ -508,7 +850,8 @@
       waiting.forEach(function (fn) { fn(); });
     },
     el: el, inForce: inForce, newMap: newMap, featureLayer: featureLayer, legend: legend,
-    zonePopup: zonePopup, KIND_COLOURS: KIND_COLOURS
+    zonePopup: zonePopup, KIND_COLOURS: KIND_COLOURS, zoneColour: zoneColour,
+    withView: withView, folded: folded, covers: covers
   };
   document.addEventListener("DOMContentLoaded", function () {
     var root = document.body;

@@ -177,7 +177,7 @@
     }
 
     function writeHash() {
-      var h = "#a=" + dates.left + "&b=" + dates.right + (showDiff.checked ? "&view=difference" : "");
+      var h = A.withView("a=" + dates.left + "&b=" + dates.right + (showDiff.checked ? "&view=difference" : ""));
       if (location.hash !== h) history.replaceState(null, "", h);
     }
 
@@ -222,7 +222,20 @@
     L.DomEvent.disableClickPropagation(divider);
     window.addEventListener("hashchange", function () { readHash(); apply(); });
     readHash();
+    var restored = made.restoreView();
     apply();
+    // Open framed on the zones of both dates (unless the address holds a view).
+    if (!restored) {
+      var both = L.featureGroup();
+      data.features.features.forEach(function (f) {
+        var p = f.properties;
+        if (p.kind !== "ceasefire" && p.kind !== "route" && (A.inForce(p, dates.left) || A.inForce(p, dates.right))) both.addLayer(L.geoJSON(f));
+      });
+      if (both.getLayers().length) map.fitBounds(both.getBounds(), { padding: [20, 20], maxZoom: 9 });
+    }
+    window.Atlas.searchContext = function () {
+      return { date: dates.right, zones: data.features.features.filter(function (f) { return A.inForce(f.properties, dates.right); }) };
+    };
   }
 
   document.addEventListener("DOMContentLoaded", start);

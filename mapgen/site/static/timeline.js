@@ -10,6 +10,9 @@
 
   function toDays(iso) { return Math.round(Date.parse(iso + "T00:00:00Z") / DAY); }
   function toIso(days) { return new Date(days * DAY).toISOString().slice(0, 10); }
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function readable(iso) { return +iso.slice(8, 10) + " " + MONTHS[+iso.slice(5, 7) - 1] + " " + iso.slice(0, 4); }
+
   function start() {
     var data = window.ATLAS_ALL;
     data.features = A.decodeCollection(data.features);
@@ -37,10 +40,25 @@
       ticks.appendChild(el("option", { value: String(d) }));
       var pct = (100 * (d - first) / (last - first)).toFixed(2);
       var titles = data.agreements.filter(function (a) { return toDays(a.date) === d; }).map(function (a) { return a.title; });
-      var tick = el("button", { type: "button", className: "tick", style: "left:" + pct + "%;top:" + (n % 2 ? 12 : 0) + "px", title: toIso(d) + ": " + titles.join("; "), "data-date": toIso(d) }, [toIso(d).slice(2, 7)]);
+      var tick = el("button", { type: "button", className: "tick", style: "left:" + pct + "%;top:" + (n % 2 ? 14 : 0) + "px", title: toIso(d) + ": " + titles.join("; "), "aria-label": readable(toIso(d)) + ": " + titles.join("; "), "data-date": toIso(d) }, [readable(toIso(d))]);
       tick.addEventListener("click", function () { setDate(d, true); });
       labels.appendChild(tick);
     });
+
+    // Tick labels that would touch a neighbour on their row show only their
+    // mark (their date stays in the title and the accessible name).
+    function declutterTicks() {
+      var rows = [[], []], box = labels.getBoundingClientRect();
+      Array.prototype.forEach.call(labels.children, function (t, n) {
+        t.classList.remove("bare");
+        var r = t.getBoundingClientRect(), row = rows[n % 2];
+        var last = row[row.length - 1];
+        if ((last && r.left < last.right + 4) || r.left < box.left - 1 || r.right > box.right + 1) t.classList.add("bare");
+        else row.push(r);
+      });
+    }
+    declutterTicks();
+    window.addEventListener("resize", declutterTicks);
 
     var toggles = document.getElementById("kind-toggles");
     KINDS.forEach(function (k) {
@@ -67,9 +85,12 @@
         it.on = want;
         if (want) {
           count += 1;
-          if (p.kind !== "observation-post") list.appendChild(el("li", {}, [el("span", { className: "swatch", style: "background:" + A.KIND_COLOURS[p.kind] }), p.name]));
+          if (p.kind !== "observation-post") list.appendChild(el("li", {}, [el("span", { className: "swatch", style: "background:" + A.zoneColour(p) }), p.name]));
         }
       });
+      var drawnNow = items.filter(function (it) { return it.on; }).map(function (it) { return it.f; });
+      made.base.labels.zones(drawnNow);
+      window.Atlas.searchContext = function () { return { date: iso, zones: drawnNow }; };
       var posts = items.filter(function (it) { return it.on && it.f.properties.kind === "observation-post"; }).length;
       if (posts) list.appendChild(el("li", { className: "meta", text: posts + " Turkish observation post(s)" }));
       document.getElementById("date-label").textContent = iso;
@@ -88,7 +109,7 @@
 
     function writeHash() {
       var kinds = KINDS.filter(function (k) { return enabled[k]; });
-      var h = "#date=" + toIso(current) + "&layers=" + kinds.join(",");
+      var h = A.withView("date=" + toIso(current) + "&layers=" + kinds.join(","));
       if (location.hash !== h) history.replaceState(null, "", h);
     }
 
@@ -159,6 +180,7 @@
     });
     window.addEventListener("hashchange", function () { setDate(readHash(), false); });
     setDate(readHash(), false);
+    made.restoreView();
     writeHash();
   }
 
