@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import generate  # noqa: E402
+from synthetic import generate, generate_control  # noqa: E402
 
 from mapgen.site.encode import decode_line  # noqa: E402
 
@@ -59,6 +59,10 @@ TARGETS: dict[str, float] = {
     "edit_loop_s": 0.5,
     "export_all_formats_s": 2.0,
     "zones_on_warm_ms": 100.0,
+    # Issue 11: control data at scale.
+    "control_5000_build_s": 60.0,
+    "control_5000_memory_mib": 1024,
+    "control_10x_changes_ratio": 12,
 }
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -580,6 +584,35 @@ def bench_scale(work: Path, sizes: list[int]) -> dict[str, Any]:
     return out
 
 
+def bench_control(work: Path, cases: list[tuple[int, int]]) -> dict[str, Any]:
+    """Builds of the real zones with synthetic control data: settlements at
+    random inside Syria, their changes of side on random days of 2017-2018."""
+    out = {}
+    for settlements, changes in cases:
+        zones = work / f"control-{settlements}-{changes}"
+        shutil.copytree(ROOT / "zones", zones)
+        generate_control(settlements, changes, zones)
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", PEAK, "build", "--zones", str(zones),
+             "--out", str(work / f"control-out-{settlements}-{changes}")],
+            cwd=ROOT, env=child_env(work), capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        took = time.perf_counter() - start
+        peak_kib, worker_kib = (
+            int(x) for x in done.stderr.strip().splitlines()[-1].split()
+        )
+        out[f"{settlements}x{changes}"] = {
+            "build_s": took,
+            "peak_mib": peak_kib / 1024,
+            "worker_peak_mib": worker_kib / 1024,
+            "output_mib": tree_size(work / f"control-out-{settlements}-{changes}")[1]
+            / 2**20,
+        }
+        shutil.rmtree(work / f"control-out-{settlements}-{changes}", ignore_errors=True)
+    return out
+
+
 # -- edit loop -----------------------------------------------------------------------
 
 
@@ -947,6 +980,35 @@ def report(results: dict[str, Any]) -> str:
             f"{s['peak_mib']:.0f} MiB (workers {s['worker_peak_mib']:.0f} MiB), "
             f"{s['files']} files."
         )
+    control = results.get("control", {})
+    if control:
+        out += [
+            "",
+            "Control data at scale (issue 11): the real zones with synthetic settlements",
+            "",
+            "| settlements x changes | build | peak memory | output |",
+            "|---|---:|---:|---:|",
+            *(
+                f"| {k} | {c['build_s']:.1f} s | {c['peak_mib']:.0f} MiB "
+                f"(workers {c['worker_peak_mib']:.0f}) | {c['output_mib']:.0f} MiB |"
+                for k, c in control.items()
+            ),
+        ]
+        keys = list(control)
+        if len(keys) >= 2:
+            ratio = control[keys[1]]["build_s"] / control[keys[0]]["build_s"]
+            out.append(
+                f"Ten times the changes ({keys[0]} -> {keys[1]}): {ratio:.1f}x the time "
+                f"({verdict(ratio, t['control_10x_changes_ratio'])})."
+            )
+        big = control.get("5000x20000")
+        if big:
+            out.append(
+                f"5,000 settlements, 20,000 changes: {big['build_s']:.0f} s "
+                f"({verdict(big['build_s'], t['control_5000_build_s'], ' s')}), "
+                f"{big['peak_mib']:.0f} MiB "
+                f"({verdict(big['peak_mib'], t['control_5000_memory_mib'], ' MiB')})."
+            )
     out.append(f"Benchmark took {results['took_s']:.0f} s.")
     return "\n".join(out)
 
@@ -974,6 +1036,12 @@ def main() -> None:
         results["scale"] = bench_scale(work, [10, 100] if quick else [10, 100, 1000])
         results["edit"] = bench_edit(work, runs)
         results["export"] = bench_export(work, runs)
+        results["control"] = bench_control(
+            work,
+            [(300, 600), (300, 6000)]
+            if quick
+            else [(1000, 2000), (1000, 20000), (5000, 20000)],
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results["took_s"] = time.perf_counter() - began

@@ -93,7 +93,14 @@ def _zone(
 
 # -- control data at scale ----------------------------------------------------------
 
-SIDES_CYCLE = ("government", "opposition", "hts", "islamic-state", "sdf", "turkey-backed")
+SIDES_CYCLE = (
+    "government",
+    "opposition",
+    "hts",
+    "islamic-state",
+    "sdf",
+    "turkey-backed",
+)
 _LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 
 
@@ -164,7 +171,8 @@ def generate_control(
                 f"    lon: {lon:.5f}",
                 "    coords: s",
                 "    control:",
-                "      - {from: 2016-12-29, side: " + (side := rng.choice(SIDES_CYCLE))
+                "      - {from: 2016-12-29, side: "
+                + (side := rng.choice(SIDES_CYCLE))
                 + ", sources: [s]}",
             ]
             for day in sorted(rng.sample(days, per - 1)):

@@ -74,7 +74,7 @@ NEIGHBOURS = {
 }
 # The base layer only needs the neighbours around Syria, so they are clipped to
 # this box (lon/lat) and simplified as one coverage with the governorates.
-FRAME = (33.2, 30.6, 44.2, 38.9)
+FRAME = (31.0, 28.5, 46.5, 40.5)
 SIMPLIFY_DEG = 0.004
 DECIMALS = 5
 

@@ -30,17 +30,17 @@ TITLE = "Syria ceasefire and de-escalation zones atlas"
 DOWNLOADS_HTML = (
     '<section class="downloads"><h2>Downloads for GIS</h2><p>Every version of every '
     "zone, post and route, with its dates, precision, sources and the Golan note:</p>"
-    '<ul><li><a href="downloads/atlas.gpkg" download>GeoPackage</a> (QGIS, ArcGIS; '
+    '<ul><li><a href="downloads/atlas.gpkg" download="syria-zones.gpkg">GeoPackage</a> (QGIS, ArcGIS; '
     "layers zones, posts, routes)</li>"
-    '<li><a href="downloads/atlas.shp.zip" download>Shapefile</a> (zipped, one per '
+    '<li><a href="downloads/atlas.shp.zip" download="syria-zones.shp.zip">Shapefile</a> (zipped, one per '
     "layer)</li>"
-    '<li><a href="downloads/atlas.fgb" download>FlatGeobuf</a></li>'
-    '<li><a href="downloads/atlas.kml" download>KML</a> (Google Earth; its time '
+    '<li><a href="downloads/atlas.fgb" download="syria-zones.fgb">FlatGeobuf</a></li>'
+    '<li><a href="downloads/atlas.kml" download="syria-zones.kml">KML</a> (Google Earth; its time '
     "slider shows each feature while it was in force)</li>"
-    '<li><a href="downloads/atlas.csv" download>CSV</a> with WKT geometry, ISO '
-    'and OCHA p-codes (<a href="downloads/atlas-hxl.csv" download>HXL-tagged</a>)'
+    '<li><a href="downloads/atlas.csv" download="syria-zones.csv">CSV</a> with WKT geometry, ISO '
+    'and OCHA p-codes (<a href="downloads/atlas-hxl.csv" download="syria-zones-hxl.csv">HXL-tagged</a>)'
     "</li>"
-    '<li><a href="geojson/zones.geojson" download>GeoJSON</a> (RFC 7946)</li></ul>'
+    '<li><a href="geojson/zones.geojson" download="syria-zones-all-versions.geojson">GeoJSON</a> (RFC 7946)</li></ul>'
     "</section>"
 )
 
@@ -146,9 +146,19 @@ def base_script(geodata: Geodata, control: Control) -> bytes:
                 "geometry": encode_geometry(geometry_json(geom)),
             }
         )
+    # Under the borders, in the neighbours' colour: the thin strip between
+    # Syria's exact border and the coarser neighbour outlines, so that no
+    # sliver of background shows along a land border at any zoom.
+    land = shapely.union_all(
+        [shape(f["geometry"]) for f in geodata.raw("neighbours.geojson")["features"]]
+    ).buffer(0.05)
+    seam = shapely.simplify(
+        geodata.syria.buffer(0.05).intersection(land), DISPLAY_TOLERANCE_DEG
+    )
     data = {
         "governorates": _governorates(geodata, DISPLAY_TOLERANCE_DEG),
         "neighbours": {"type": "FeatureCollection", "features": neighbours},
+        "seam": encode_geometry(geometry_json(seam)),
         "detailFromZoom": DETAIL_FROM_ZOOM,
         "places": place_rows(geodata, control),
     }
@@ -318,7 +328,9 @@ def date_page(
             "Compare with the previous agreement</a>"
         )
     nav.append(f'<a href="../timeline.html#date={iso}">Timeline</a>')
-    nav.append(f'<a href="../geojson/{iso}.geojson" download>GeoJSON for {iso}</a>')
+    nav.append(
+        f'<a href="../geojson/{iso}.geojson" download="syria-zones-{iso}.geojson">GeoJSON for {iso}</a>'
+    )
     if agreements:
         nav.append(
             f'<a href="../figures/{iso}.png" download="syria-zones-{iso}.png">'
@@ -410,7 +422,7 @@ def index_page(atlas: AtlasData, counts: dict[dt.date, int]) -> bytes:
                 f'<br><span class="meta">{escape(a.venue)} · parties: '
                 f"{escape(', '.join(a.parties))}</span>{summary}"
                 f'<p class="links"><a href="maps/{iso}.html">Map of {iso}</a>'
-                f'<a href="geojson/{iso}.geojson" download>GeoJSON</a>'
+                f'<a href="geojson/{iso}.geojson" download="syria-zones-{iso}.geojson">GeoJSON</a>'
                 f'<a href="figures/{iso}.png" download="syria-zones-{iso}.png">Figure (PNG)</a>'
                 f'<a href="figures/{iso}.svg" download="syria-zones-{iso}.svg">SVG</a>'
                 f'<span class="meta">{counts[day]} zone(s) in force</span></p></li>'
@@ -424,8 +436,8 @@ def index_page(atlas: AtlasData, counts: dict[dt.date, int]) -> bytes:
         f"<header><h1>{escape(TITLE)}</h1><nav>"
         '<a href="timeline.html">Timeline with a date slider</a>'
         '<a href="compare.html">Compare two dates</a>'
-        '<a href="geojson/zones.geojson" download>All zone versions (GeoJSON)</a>'
-        '<a href="stats.csv" download>Areas by date (CSV)</a></nav></header>',
+        '<a href="geojson/zones.geojson" download="syria-zones-all-versions.geojson">All zone versions (GeoJSON)</a>'
+        '<a href="stats.csv" download="syria-zones-areas.csv">Areas by date (CSV)</a></nav></header>',
         '<main class="index">',
         "<p>The ceasefire and de-escalation zones agreed for Syria between December "
         "2016 and December 2018, one map per agreement date. Every zone says which "

@@ -69,7 +69,7 @@ def _header(title: str) -> str:
         '<a href="index.html">All agreements</a>'
         '<a href="timeline.html">Timeline</a>'
         '<a href="compare.html">Compare</a>'
-        '<a href="geojson/zones.geojson" download>All zone versions (GeoJSON)</a>'
+        '<a href="geojson/zones.geojson" download="syria-zones-all-versions.geojson">All zone versions (GeoJSON)</a>'
         "</nav></header>"
     )
 

@@ -220,10 +220,18 @@
   function drawBase(map, base) {
     var pane = map.createPane("base");
     pane.style.zIndex = 350;
-    L.geoJSON(decodeCollection(base.neighbours), {
+    if (base.seam) {
+      L.geoJSON(decodeGeometry(base.seam), {
+        pane: "base", interactive: false,
+        style: { stroke: false, fillColor: "#ece8df", fillOpacity: 1, className: "seam" }
+      }).addTo(map);
+    }
+    var neighbours = L.geoJSON(decodeCollection(base.neighbours), {
       pane: "base", interactive: false,
       style: { color: "#b9b3a6", weight: 1, fillColor: "#ece8df", fillOpacity: 1, className: "neighbour" }
     }).addTo(map);
+    // The neighbours are an extract: never zoom or pan out past its edge.
+    var frame = neighbours.getBounds();
     var govs = L.geoJSON(decodeCollection(base.governorates), {
       pane: "base",
       style: function (f) {
@@ -266,7 +274,7 @@
       };
       loadScript(scriptBase() + "data/towns.js");
     });
-    return { governorates: govs, towns: towns };
+    return { governorates: govs, towns: towns, frame: frame };
   }
 
   function legend(container, features) {
@@ -310,6 +318,9 @@
     map.attributionControl.addAttribution("Boundaries: Natural Earth \u00b7 Towns: GeoNames (CC BY 4.0) \u00b7 Leaflet");
     scaleBar(map);
     var base = drawBase(map, window.ATLAS_BASE);
+    map.setMinZoom(Math.max(3, map.getBoundsZoom(base.frame, true)));
+    map.setMaxBounds(base.frame);
+    map.options.maxBoundsViscosity = 1;
     map.fitBounds(base.governorates.getBounds(), { padding: [8, 8] });
     base.labels = labelLayer(map, window.ATLAS_BASE);
     searchBox(map, base.labels);
@@ -665,8 +676,29 @@
       withDetails(function () { layer.setPopupContent(zonePopup(merged(f))); });
       return el("p", { className: "meta", text: "Loading details\u2026" });
     }, { maxWidth: 360 });
+    // A click where several shapes overlap lists them all to pick from.
+    layer.off("click", layer._openPopup, layer);
+    layer.on("click", function (e) {
+      var hits = clickable.filter(function (c) {
+        var k = c.f.properties.kind;
+        return c.layer._map && k !== "route" && k !== "observation-post" && k !== "ceasefire" &&
+          covers(c.f.geometry, e.latlng.lng, e.latlng.lat);
+      });
+      if (hits.length < 2 || hits.every(function (c) { return c.layer !== layer; })) { layer.openPopup(e.latlng); return; }
+      var list = el("ul", { className: "chooser" });
+      hits.forEach(function (c) {
+        var b = el("button", { type: "button", className: "feature-name" }, [c.f.properties.name]);
+        b.addEventListener("click", function () { c.layer._map.closePopup(); c.layer.openPopup(e.latlng); });
+        list.appendChild(el("li", {}, [el("span", { className: "swatch", style: "background:" + zoneColour(c.f.properties) }), b]));
+      });
+      L.popup({ maxWidth: 300 }).setLatLng(e.latlng)
+        .setContent(el("div", { className: "popup" }, [el("h3", { text: hits.length + " zones here" }), list]))
+        .openOn(layer._map);
+    });
+    clickable.push({ f: f, layer: layer });
     return layer;
   }
+  var clickable = [];
 
   // The control layer: each side's territory on the page's date and the
   // settlements it is computed from, loaded when first switched on; a
@@ -749,6 +781,13 @@
       attribution: "\u00a9 OpenStreetMap contributors", maxZoom: 12, opacity: 0.5
     });
     var drawn = L.featureGroup().addTo(map);
+    // Larger shapes first, so that smaller ones lie above them and take the clicks.
+    function extent(f) {
+      var b = L.geoJSON(f).getBounds();
+      var k = f.properties.kind;
+      return k === "route" || k === "observation-post" ? -1 : (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest());
+    }
+    data.zones.features.sort(function (a, b) { return extent(b) - extent(a); });
     data.zones.features.forEach(function (f) {
       var layer = featureLayer(f);
       layer.addTo(drawn);
