@@ -123,6 +123,7 @@ def compare_page(atlas: AtlasData) -> bytes:
         '<div id="divider" class="divider" role="slider" aria-label="Swipe divider" '
         'tabindex="0"><span class="handle">⇔</span></div></div><aside>',
         '<h2>What changed</h2><p class="meta" id="diff-caption"></p>',
+        '<h3>Difference map</h3><ul class="legend" id="diff-key"></ul>',
         '<div id="diff-table"></div>',
         '<p class="meta">Areas in km² in an equal-area projection (Lambert azimuthal, '
         "centred on Syria). Ceasefires are left out: the nationwide ceasefire covers the "

@@ -92,6 +92,8 @@
     }
 
     function fmt(n) { return n.toLocaleString("en", { minimumFractionDigits: 1, maximumFractionDigits: 1 }); }
+    // No "+0.0" or "\u22120.0" noise: what rounds to nothing is a dash.
+    function signed(sign, n) { return Math.abs(n) < 0.05 ? "\u2013" : sign + fmt(n); }
 
     function table(d) {
       var box = document.getElementById("diff-table");
@@ -102,7 +104,7 @@
         part[1].forEach(function (r) {
           tbody.appendChild(el("tr", { "data-id": r.id }, [
             el("td", { text: r.name }), el("td", { text: fmt(r.km2_a) }), el("td", { text: fmt(r.km2_b) }),
-            el("td", { className: "added", text: "+" + fmt(r.added) }), el("td", { className: "removed", text: "\u2212" + fmt(r.removed) })
+            el("td", { className: "added", text: signed("+", r.added) }), el("td", { className: "removed", text: signed("\u2212", r.removed) })
           ]));
         });
         if (!part[1].length) tbody.appendChild(el("tr", {}, [el("td", { colspan: "5", text: "No zones on either date." })]));
@@ -118,6 +120,12 @@
       box.appendChild(el("p", { id: "towns-entered", text: d.towns_entered.join(", ") || "none" }));
       box.appendChild(el("h3", { text: "Towns that left the zones" }));
       box.appendChild(el("p", { id: "towns-left", text: d.towns_left.join(", ") || "none" }));
+      var key = document.getElementById("diff-key");
+      if (key && !key.children.length) {
+        [["added", "added: in a zone on the right date only"], ["removed", "removed: in a zone on the left date only"], ["unchanged", "unchanged: in a zone on both dates"]].forEach(function (r) {
+          key.appendChild(el("li", {}, [el("span", { className: "swatch", style: "background:" + DIFF_COLOURS[r[0]] }), r[1]]));
+        });
+      }
       diffLayer.clearLayers();
       L.geoJSON(d.geojson, {
         pane: "difference",
