@@ -270,7 +270,10 @@ def _derive_states(
             base_geom = resolved.shapes[base.key]
             front = None
             if isinstance(rule, Band):
-                land = ground.side(first, facing) if facing else None
+                # Without control data there is no front to face: the rule falls
+                # back to the zone's whole boundary (less the border).
+                has_ground = bool(ground.ground.settlements)
+                land = ground.side(first, facing) if facing and has_ground else None
                 geom, front = band(base_geom, rule, geodata, land)
             else:
                 geom = equal_area_slice(base_geom, rule)

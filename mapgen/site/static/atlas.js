@@ -787,10 +787,11 @@
       var k = f.properties.kind;
       return k === "route" || k === "observation-post" ? -1 : (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest());
     }
-    data.zones.features.sort(function (a, b) { return extent(b) - extent(a); });
+    var bySize = data.zones.features.slice().sort(function (a, b) { return extent(b) - extent(a); });
+    var layers = {};
+    bySize.forEach(function (f) { layers[f.id] = featureLayer(f); layers[f.id].addTo(drawn); });
     data.zones.features.forEach(function (f) {
-      var layer = featureLayer(f);
-      layer.addTo(drawn);
+      var layer = layers[f.id];
       var box = el("input", { type: "checkbox", id: "toggle-" + f.properties.id, "data-zone": f.properties.id });
       box.checked = true;
       box.addEventListener("change", function () {
@@ -802,7 +803,7 @@
       var name = el("button", { type: "button", className: "feature-name", "data-zone": f.properties.id, text: f.properties.name });
       name.addEventListener("click", function () {
         if (!drawn.hasLayer(layer)) { box.checked = true; drawn.addLayer(layer); }
-        map.fitBounds(layer.getBounds(), { maxZoom: 10, padding: [20, 20] });
+        map.fitBounds(layer.getBounds(), { maxZoom: 10, padding: [20, 20], animate: false });
         layer.openPopup(layer.getBounds().getCenter());
       });
       document.getElementById(group).appendChild(el("li", {}, [
