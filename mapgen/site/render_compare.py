@@ -79,7 +79,7 @@ def timeline_page(atlas: AtlasData) -> bytes:
         _head(f"Timeline — {TITLE}", "", pages_css=True),
         '<body data-page="timeline" data-details="data/details/all.js">',
         _header("Timeline: what was in force, day by day"),
-        '<div class="controls" id="controls">',
+        '<div class="controls" id="controls" role="region" aria-label="Date controls">',
         '<button type="button" id="prev" title="Previous agreement (Page Up)">◀ Previous agreement</button>',
         '<button type="button" id="play" title="Play or pause (space)">▶ Play</button>',
         '<button type="button" id="next" title="Next agreement (Page Down)">Next agreement ▶</button>',
@@ -112,7 +112,7 @@ def compare_page(atlas: AtlasData) -> bytes:
         _head(f"Compare two dates — {TITLE}", "", pages_css=True),
         '<body data-page="compare" data-details="data/details/all.js">',
         _header("Compare two dates"),
-        '<div class="controls" id="controls">',
+        '<div class="controls" id="controls" role="region" aria-label="Date controls">',
         '<label>Left <input type="date" id="date-a"></label>',
         '<label>Right <input type="date" id="date-b"></label>',
         '<label><input type="checkbox" id="show-diff"> Show the difference instead '
@@ -121,10 +121,14 @@ def compare_page(atlas: AtlasData) -> bytes:
         "</div>",
         '<main class="map-page compare-page"><div id="map" role="region" aria-label="Two dates side by side">'
         '<div id="divider" class="divider" role="slider" aria-label="Swipe divider" '
-        'tabindex="0"><span class="handle">⇔</span></div></div><aside>',
+        'aria-valuemin="0" aria-valuemax="100" aria-valuenow="50" '
+        'aria-orientation="horizontal" tabindex="0"><span class="handle" '
+        'aria-hidden="true">⇔</span></div></div>'
+        '<aside tabindex="0" aria-label="What changed between the two dates">',
         '<h2>What changed</h2><p class="meta" id="diff-caption"></p>',
         '<h3>Difference map</h3><ul class="legend" id="diff-key"></ul>',
-        '<div id="diff-table"></div>',
+        '<div id="diff-table" role="region" tabindex="0" '
+        'aria-label="Areas added and removed"></div>',
         '<p class="meta">Areas in km² in an equal-area projection (Lambert azimuthal, '
         "centred on Syria). Ceasefires are left out: the nationwide ceasefire covers the "
         "ground of every party it bound and would swamp the table. The Sochi "

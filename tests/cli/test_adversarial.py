@@ -700,7 +700,7 @@ def test_popups_show_figure_notes_isolated_text_and_the_post_count(
     page = offline_page.open(out / "maps" / "2017-08-03.html")
     page.locator("path.zone-northern-homs").first.click(force=True)
     popup = page.locator(".leaflet-popup-content")
-    popup.locator("h3").wait_for()
+    popup.locator("h2").wait_for()
     assert note in popup.inner_text()
     # Every piece of text from the data sits in its own <bdi>.
     isolated = popup.locator("bdi").evaluate_all("els => els.map(e => e.textContent)")
@@ -709,6 +709,6 @@ def test_popups_show_figure_notes_isolated_text_and_the_post_count(
     page2 = offline_page.open(out / "maps" / "2018-09-17.html")
     page2.locator("path.zone-post-salwa").first.click(force=True)
     post = page2.locator(".leaflet-popup-content")
-    post.locator("h3").wait_for()
+    post.locator("h2").wait_for()
     assert "#1 of 12 (order of establishment)" in post.inner_text()
     assert offline_page.errors == [] and offline_page.aborted == []

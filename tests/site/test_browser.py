@@ -54,7 +54,7 @@ def test_zone_popup_shows_provenance_and_toggle_hides_layer(
     page = offline_page.open(site / "maps" / "2017-08-03.html")
     page.locator("path.zone-northern-homs").first.click(force=True)
     popup = page.locator(".leaflet-popup-content")
-    popup.locator("h3").wait_for()  # the details script has loaded
+    popup.locator("h2").wait_for()  # the details script has loaded
     text = popup.inner_text()
     for needle in [
         "Northern Homs de-escalation zone",
@@ -204,7 +204,7 @@ def test_the_control_layer_draws_territory_and_settlement_histories(
     assert {"side-government", "side-opposition", "side-sdf"} <= set(sides)
     page.locator("path.settlement.side-sdf").first.click(force=True)
     popup = page.locator(".leaflet-popup-content")
-    popup.locator("h3").wait_for()
+    popup.locator("h2").wait_for()
     text = popup.inner_text()
     assert "from " in text and ": sdf" in text
     assert popup.locator("a[href^='http']").count() >= 1
@@ -232,12 +232,12 @@ def test_clicks_reach_the_zones_and_names_open_details(
     # Its details are one click away in the side panel, as are every zone's.
     page.locator("button.feature-name[data-zone='nationwide-ceasefire']").click()
     popup = page.locator(".leaflet-popup-content")
-    popup.locator("h3").wait_for()
+    popup.locator("h2").wait_for()
     assert "Nationwide ceasefire" in popup.inner_text()
     page.locator("button.feature-name[data-zone='sochi-dmz']").click()
     page.wait_for_function(
-        "() => document.querySelector('.leaflet-popup-content h3')"
-        " && document.querySelector('.leaflet-popup-content h3').textContent.includes('demilitarised')"
+        "() => document.querySelector('.leaflet-popup-content h2')"
+        " && document.querySelector('.leaflet-popup-content h2').textContent.includes('demilitarised')"
     )
     assert page.evaluate("Atlas.map.getZoom()") >= 8
     assert offline_page.errors == [] and offline_page.aborted == []

@@ -377,7 +377,7 @@ def test_hostile_text_shows_literally_and_never_runs(
     if page_name != "index.html":
         page.wait_for_selector("body[data-ready]", state="attached")
         page.locator("path.zone-eastern-ghouta").first.click(force=True)
-        page.locator(".leaflet-popup-content h3").wait_for()  # details loaded
+        page.locator(".leaflet-popup-content h2").wait_for()  # details loaded
         popup = page.locator(".leaflet-popup-content").inner_text()
         assert HOSTILE in popup
     else:

@@ -100,9 +100,9 @@
   function zonePopup(p) {
     var dl = el("dl");
     describe(p).forEach(function (r) { dl.appendChild(el("dt", { text: r[0] })); dl.appendChild(el("dd", { text: r[1] })); });
-    var box = el("div", { className: "popup" }, [el("h3", { text: p.name }), dl]);
+    var box = el("div", { className: "popup" }, [el("h2", { text: p.name }), dl]);
     if (p.lifecycle && p.lifecycle.length) {
-      box.appendChild(el("h4", { text: "Life of the zone" }));
+      box.appendChild(el("h3", { text: "Life of the zone" }));
       box.appendChild(listOf(p.lifecycle, function (e) {
         var li = el("span", { className: "stage-" + e.stage, text: e.date + " \u00b7 " + e.stage + (e.note ? ": " + e.note : "") });
         e.sources.forEach(function (s) { li.appendChild(document.createTextNode(" \u2014 ")); li.appendChild(sourceNode(s)); });
@@ -110,14 +110,14 @@
       }));
     }
     if (p.obligations && p.obligations.length) {
-      box.appendChild(el("h4", { text: "Obligations" }));
+      box.appendChild(el("h3", { text: "Obligations" }));
       box.appendChild(listOf(p.obligations, function (o) {
         var status = o.status_on_date || o.outcome_status;
         return el("span", { text: o.what + " \u2014 due " + o.due + ": " + status + (o.outcome ? " (" + o.outcome + ")" : "") });
       }));
     }
     if (p.population && p.population.length) {
-      box.appendChild(el("h4", { text: "Reported figures" }));
+      box.appendChild(el("h3", { text: "Reported figures" }));
       box.appendChild(listOf(p.population, function (f) {
         var li = el("span", { text: f.value.toLocaleString("en") + " " + f.of + (f.note ? " (" + f.note + ")" : "") + " \u2014 " });
         f.sources.forEach(function (s, i) { if (i) li.appendChild(document.createTextNode("; ")); li.appendChild(sourceNode(s)); });
@@ -125,7 +125,7 @@
       }));
     }
     if (p.notes) box.appendChild(el("p", { className: "note", text: p.notes }));
-    box.appendChild(el("h4", { text: "Sources" }));
+    box.appendChild(el("h3", { text: "Sources" }));
     box.appendChild(listOf(p.sources, sourceNode));
     return box;
   }
@@ -708,7 +708,7 @@
 
   function historyPopup(i) {
     var h = history.list[i];
-    var box = el("div", { className: "popup" }, [el("h3", { text: h.name }), el("p", { className: "meta", lang: "ar", dir: "rtl", text: h.name_ar })]);
+    var box = el("div", { className: "popup" }, [el("h2", { text: h.name }), el("p", { className: "meta", lang: "ar", dir: "rtl", text: h.name_ar })]);
     box.appendChild(listOf(h.history, function (spell) {
       var li = el("span", { text: "from " + spell.from + ": " + spell.side + (spell.note ? " \u2014 " + spell.note : "") + " \u2014 " });
       spell.sources.forEach(function (s, j) {
@@ -792,7 +792,7 @@
     bySize.forEach(function (f) { layers[f.id] = featureLayer(f); layers[f.id].addTo(drawn); });
     data.zones.features.forEach(function (f) {
       var layer = layers[f.id];
-      var box = el("input", { type: "checkbox", id: "toggle-" + f.properties.id, "data-zone": f.properties.id });
+      var box = el("input", { type: "checkbox", id: "toggle-" + f.properties.id, "data-zone": f.properties.id, "aria-label": "Show " + f.properties.name });
       box.checked = true;
       box.addEventListener("change", function () {
         if (box.checked) drawn.addLayer(layer); else drawn.removeLayer(layer);

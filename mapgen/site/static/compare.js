@@ -87,6 +87,8 @@
       panes.left.style.clip = "rect(" + nw.y + "px," + cut + "px," + se.y + "px," + nw.x + "px)";
       panes.right.style.clip = "rect(" + nw.y + "px," + se.x + "px," + se.y + "px," + cut + "px)";
       divider.style.left = x + "px";
+      divider.setAttribute("aria-valuenow", String(Math.round(split * 100)));
+      divider.setAttribute("aria-valuetext", Math.round(split * 100) + "% of the map shows " + dates.left);
       labels.left.style.left = Math.max(4, x - 110) + "px";
       labels.right.style.left = (x + 8) + "px";
     }
@@ -98,7 +100,7 @@
     function table(d) {
       var box = document.getElementById("diff-table");
       box.textContent = "";
-      [["Zones", d.zones], ["Governorates", d.governorates]].forEach(function (part) {
+      [["Zones", d.zones, "Zone"], ["Governorates", d.governorates, "Governorate"]].forEach(function (part) {
         box.appendChild(el("h3", { text: part[0] }));
         var tbody = el("tbody");
         part[1].forEach(function (r) {
@@ -108,7 +110,7 @@
           ]));
         });
         if (!part[1].length) tbody.appendChild(el("tr", {}, [el("td", { colspan: "5", text: "No zones on either date." })]));
-        box.appendChild(el("table", {}, [el("thead", {}, [el("tr", {}, ["", dates.left, dates.right, "added", "removed"].map(function (h) { return el("th", { text: h }); }))]), tbody]));
+        box.appendChild(el("table", {}, [el("thead", {}, [el("tr", {}, [part[2], dates.left, dates.right, "added", "removed"].map(function (h) { return el("th", { text: h }); }))]), tbody]));
       });
       var t = d.total;
       box.appendChild(el("p", { id: "diff-total" }, [
