@@ -544,7 +544,7 @@
     function go(e) {
       map.setView([e.lat, e.lon], e.zoom);
       var ctx = window.Atlas.searchContext ? window.Atlas.searchContext() : null;
-      var box = el("div", { className: "popup search-popup" }, [el("h3", {}, [placeName(e.name, e.ar)])]);
+      var box = el("div", { className: "popup search-popup" }, [el("h2", {}, [placeName(e.name, e.ar)])]);
       if (ctx) {
         var inside = ctx.zones.filter(function (f) {
           var k = f.properties.kind;
@@ -692,7 +692,7 @@
         list.appendChild(el("li", {}, [el("span", { className: "swatch", style: "background:" + zoneColour(c.f.properties) }), b]));
       });
       L.popup({ maxWidth: 300 }).setLatLng(e.latlng)
-        .setContent(el("div", { className: "popup" }, [el("h3", { text: hits.length + " zones here" }), list]))
+        .setContent(el("div", { className: "popup" }, [el("h2", { text: hits.length + " zones here" }), list]))
         .openOn(layer._map);
     });
     clickable.push({ f: f, layer: layer });
