@@ -29,7 +29,7 @@ from mapgen.geodata.bundled import ZONES_DIR
 from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
 from mapgen.model import AtlasData
 from mapgen.site.build import BuildInterruptedError, build, load_and_resolve
-from mapgen.zonefile.files import data_files, display_path
+from mapgen.zonefile.files import BIBLIOGRAPHY, data_files, display_path
 
 
 def _date(text: str) -> dt.date:
@@ -245,12 +245,19 @@ def _run(args: argparse.Namespace) -> int:
         boundary_key=getattr(args, "boundary_key", None),
     )
     if args.command == "schema":
-        from mapgen.zonefile.schema import control_schema_bytes, schema_bytes
+        from mapgen.zonefile.schema import (
+            bibliography_schema_bytes,
+            control_schema_bytes,
+            schema_bytes,
+        )
 
         _write_file(args.output, schema_bytes(geodata.governorate_codes))
         control = args.output.with_name("control.schema.json")
         _write_file(control, control_schema_bytes(geodata.governorate_codes))
-        print(f"Wrote {args.output} and {control}.")
+        _write_file(
+            args.output.with_name("sources.schema.json"), bibliography_schema_bytes()
+        )
+        print(f"Wrote {args.output}, {control} and sources.schema.json beside them.")
         return 0
     if args.command == "validate":
         return _validate(args.target or args.zones, geodata)
@@ -310,7 +317,9 @@ def _validate(target: Path, geodata: Geodata) -> int:
         )
         return 0
     folder = target.parent
-    if target.resolve() not in {p.resolve() for p in data_files(folder)}:
+    if target.name != BIBLIOGRAPHY and target.resolve() not in {
+        p.resolve() for p in data_files(folder)
+    }:
         raise UsageError(
             f"{target} is not a zone file: zone files are named *.yaml or *.yml and "
             "do not start with '.', '_' or '#'."
@@ -386,6 +395,8 @@ def _snapshot(zones: Path) -> tuple[tuple[str, int, int], ...] | None:
         names = data_files(zones)
     except OSError:
         return None
+    if (zones / BIBLIOGRAPHY).exists():
+        names.append(zones / BIBLIOGRAPHY)
     out = []
     for path in names:
         try:

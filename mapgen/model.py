@@ -21,17 +21,66 @@ STATUSES = ("done", "partly-done", "not-done", "pending")
 
 @dataclass(frozen=True)
 class Source:
-    """A seed article (by file name), a URL, or a printed reference."""
+    """A bibliography entry (by key, from ``zones/sources.yaml``), a seed
+    article, a URL, or a printed reference."""
 
-    kind: str  # "seed", "url" or "cite"
-    text: str
+    kind: str  # "ref", "seed", "url" or "cite"
+    text: str  # the key, the seed's file name, the URL or the reference as written
     url: str | None = None
+    publisher: str | None = None
+    title: str | None = None
+    date: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD
+    author: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The citation as a reader sees it: "Publisher, 'Title', 15 Sep 2017".
+        A title in [square brackets] describes an item whose headline is not
+        known, so it is not quoted."""
+        if not (self.publisher or self.title):
+            return self.text
+        parts = [self.publisher] if self.publisher else []
+        if self.title:
+            bracketed = self.title.startswith("[") and self.title.endswith("]")
+            parts.append(self.title if bracketed else f"'{self.title}'")
+        if self.date:
+            parts.append(readable_date(self.date))
+        return ", ".join(parts)
 
     def as_json(self) -> dict[str, str]:
-        out = {"kind": self.kind, "text": self.text}
-        if self.url:
-            out["url"] = self.url
+        out = {"kind": self.kind, "text": self.text, "label": self.label}
+        for name in ("url", "publisher", "title", "date", "author"):
+            value = getattr(self, name)
+            if value:
+                out[name] = value
         return out
+
+
+_MONTHS = [
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+]
+
+
+def readable_date(text: str) -> str:
+    """'2017-09-15' as '15 Sep 2017', '2017-09' as 'Sep 2017', '2018' as is."""
+    pieces = text.split("-")
+    if len(pieces) >= 2 and pieces[1].isdigit() and 1 <= int(pieces[1]) <= 12:
+        month = _MONTHS[int(pieces[1]) - 1]
+        if len(pieces) == 3 and pieces[2].isdigit():
+            return f"{int(pieces[2])} {month} {pieces[0]}"
+        return f"{month} {pieces[0]}"
+    return text
 
 
 @dataclass(frozen=True)

@@ -102,8 +102,12 @@ DATE_COLUMNS = (
 
 
 def source_text(source: dict[str, Any]) -> str:
-    if source.get("kind") == "seed":
-        text = f"{SEEDS.get(source['text'], 'Seed article')} [{source['text']}]"
+    """A source of the GeoJSON as a reader sees it: "Publisher, 'Title', date"
+    and its URL, never a seed's file name."""
+    if "label" in source:
+        text = str(source["label"])
+    elif source.get("kind") == "seed" and source.get("text") in SEEDS:
+        text = SEEDS[str(source["text"])].label
     else:
         text = str(source["text"])
     url = source.get("url")

@@ -203,7 +203,7 @@ def _head(title: str, prefix: str, *, pages_css: bool = False) -> str:
 
 
 def _source_html(source: Source) -> str:
-    label = f"Seed article {source.text}" if source.kind == "seed" else source.text
+    label = source.label
     if source.url:
         return (
             f'<a href="{escape(source.url, quote=True)}" rel="noopener noreferrer">'

@@ -12,22 +12,29 @@ from yaml.nodes import MappingNode, Node
 from mapgen.geodata.extracts import Geodata, Town
 from mapgen.model import Part, Source
 from mapgen.zonefile._yaml import Reader, did_you_mean
+from mapgen.zonefile.files import BIBLIOGRAPHY
 from mapgen.zonefile.keys import KEYS
-from mapgen.zonefile.seeds import SEEDS
+from mapgen.zonefile.seeds import SEED_KEYS, SEEDS
 
 SYRIA_BOX = (35.5, 32.2, 42.5, 37.4)
+# A bibliography key: lower-case words and numbers joined by hyphens.
+SOURCE_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def read_sources(r: Reader, node: Node, what: str) -> tuple[Source, ...]:
-    out = []
+    out: list[Source] = []
     for item in r.sequence(node, what, allow_empty=False):
         source = read_source(r, item, f"an entry of {what}")
-        if source is not None:
+        if source is not None and source in out:
+            r.error(item, f"{what} cites '{source.text}' twice; list each source once")
+        elif source is not None:
             out.append(source)
     return tuple(out)
 
 
 def read_source(r: Reader, node: Node, what: str) -> Source | None:
+    """A citation: a key of the bibliography (``tass-957354``), or one of the
+    old forms: a seed's file name, a URL, or ``{cite: ..., url: ...}``."""
     if isinstance(node, MappingNode):
         fields = r.mapping(node, what, **KEYS["cite"])
         if fields is None or "cite" not in fields:
@@ -40,19 +47,36 @@ def read_source(r: Reader, node: Node, what: str) -> Source | None:
     text = r.text(node, what)
     if text is None:
         return None
+    if text in r.sources:
+        return r.sources[text]
     if text in SEEDS:
-        return Source("seed", text)
+        return r.sources.get(SEED_KEYS[text], SEEDS[text])
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", text):
         url = read_url(r, node, what)
         return Source("url", url, url) if url else None
-    hint = did_you_mean(text, SEEDS)
+    if SOURCE_KEY.match(text):
+        r.error(node, unknown_source(text, r.sources))
+        return None
+    hint = did_you_mean(text, [*SEEDS, *r.sources])
     r.error(
         node,
-        f"{what} '{text}' is neither a seed file name nor an http(s) URL{hint}; "
-        f"seeds are {', '.join(sorted(SEEDS))}; cite a printed reference as "
-        "{cite: 'TASS 944911'}",
+        f"{what} '{text}' is not a source key, a seed file name or an http(s) URL{hint}; "
+        f"cite a source by its key in {BIBLIOGRAPHY} (e.g. 'tass-957354')",
     )
     return None
+
+
+def unknown_source(key: str, known: dict[str, Source]) -> str:
+    """The message for a cited key the bibliography does not have."""
+    if not known:
+        return (
+            f"unknown source '{key}'; there is no bibliography: add an entry for it "
+            f"to {BIBLIOGRAPHY} beside the zone files"
+        )
+    return (
+        f"unknown source '{key}'; known sources: {', '.join(sorted(known))}"
+        f"{did_you_mean(key, known)}"
+    )
 
 
 def read_url(r: Reader, node: Node, what: str) -> str | None:

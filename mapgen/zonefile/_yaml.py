@@ -20,6 +20,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mapgen.errors import Mark, Problem
+from mapgen.model import Source
 
 MAX_BYTES = 256 * 1024
 # Zone files nest a few levels deep; far deeper nesting is an attack on the
@@ -78,6 +79,8 @@ class Reader:
     path: str
     problems: list[Problem] = field(default_factory=list)
     today: dt.date = field(default_factory=dt.date.today)
+    # The bibliography (zones/sources.yaml) by key, for citations by key.
+    sources: dict[str, Source] = field(default_factory=dict)
     _line_starts: list[int] = field(default_factory=lambda: [0])
 
     def mark(self, node: Node) -> Mark:

@@ -14,6 +14,8 @@ import stat
 from pathlib import Path
 
 SUFFIXES = (".yaml", ".yml")
+# The bibliography the zone files cite by key: beside them, but no agreement.
+BIBLIOGRAPHY = "sources.yaml"
 _FOLDER = (
     "this is a folder, not a zone file; rename it so that its name does not end in "
     ".yaml or .yml"
@@ -32,9 +34,12 @@ def is_data_file_name(name: str) -> bool:
 
 
 def data_files(directory: Path) -> list[Path]:
-    """The data file names in ``directory``, sorted; whatever they point at."""
+    """The data file names in ``directory``, sorted; whatever they point at.
+    The bibliography (``sources.yaml``) is not one of them."""
     return sorted(
-        directory / name for name in os.listdir(directory) if is_data_file_name(name)
+        directory / name
+        for name in os.listdir(directory)
+        if is_data_file_name(name) and name != BIBLIOGRAPHY
     )
 
 

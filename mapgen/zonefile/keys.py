@@ -47,6 +47,8 @@ KEYS: dict[str, Keys] = {
     "exclude_part": _k([], ["governorate", "towns", "buffer_km", "outline", "basis"]),
     "figure": _k(["value", "of", "sources"], ["note"]),
     "cite": _k(["cite"], ["url"]),
+    # zones/sources.yaml: the bibliography, key -> entry.
+    "bibliography_entry": _k(["publisher", "title"], ["date", "url", "author", "note"]),
     "derived": _k(["from"], ["band", "slice"]),
     "band": _k(["min_km", "max_km", "inner_edge_km", "basis"], ["not_along", "facing"]),
     "area": _k(["outline", "basis"]),

@@ -41,6 +41,7 @@ from mapgen.zonefile._fields import (
     read_sources,
 )
 from mapgen.zonefile._yaml import MAX_BYTES, Reader, did_you_mean
+from mapgen.zonefile.bibliography import read_bibliography
 from mapgen.zonefile.control import load_control
 from mapgen.zonefile.files import (
     UnreadableFileError,
@@ -118,12 +119,12 @@ def read_atlas(zones_dir: Path, geodata: Geodata) -> tuple[AtlasData, list[Probl
         raise UsageError(
             f"The zones directory {zones_dir} holds no *.yaml or *.yml files."
         )
-    problems: list[Problem] = []
+    bibliography, problems = read_bibliography(zones_dir)
     parsed: list[tuple[Agreement, list[_Draft]]] = []
     references: list[tuple[str, Mark]] = []
     declared: list[str] = []
     for path in files:
-        reader = Reader(display_path(path))
+        reader = Reader(display_path(path), sources=bibliography)
         result = _read_agreement(reader, path, geodata)
         problems.extend(reader.problems)
         if result is not None:

@@ -689,8 +689,9 @@ def test_popups_show_figure_notes_isolated_text_and_the_post_count(
     text = path.read_text()
     note = "counted by the \u202eMoD\u202c in حمص"
     text = text.replace(
-        '        sources: [{cite: "Syria Direct, 3 Aug 2017"}]\n',
-        f'        sources: [{{cite: "Syria Direct, 3 Aug 2017"}}]\n        note: "{note}"\n',
+        "        sources: [syriadirect-2017-08-03-north-homs]\n",
+        "        sources: [syriadirect-2017-08-03-north-homs]\n"
+        f'        note: "{note}"\n',
         1,
     )
     assert note in text

@@ -56,7 +56,7 @@ def check_rfc7946(data: dict[str, Any]) -> None:
             ccw = shapely.LinearRing(ring).is_ccw
             assert ccw == exterior, "exterior rings counter-clockwise, holes clockwise"
         for s in f["properties"]["sources"]:
-            assert s["kind"] in ("seed", "url", "cite")
+            assert s["kind"] in ("ref", "seed", "url", "cite")
 
 
 def test_every_geojson_file_is_rfc7946(site: Path) -> None:

@@ -63,8 +63,8 @@ def test_zone_popup_shows_provenance_and_toggle_hides_layer(
         "approximate",
         "147,000",
         "260,000",
-        "Syria Direct, 3 Aug 2017",
-        "Seed article 002_7e46fb40130ba7bf.txt",
+        "Syria Direct, 'Blockaded north Homs countryside",
+        "Middle East Observer, 'Turkey, Russia to deploy forces",
     ]:
         assert needle in text, needle
     page.locator("#toggle-northern-homs").uncheck()

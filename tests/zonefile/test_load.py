@@ -150,7 +150,7 @@ def test_source_must_be_a_seed_or_url(tmp_path: Path, geodata: Geodata) -> None:
     found = problems(tmp_path, geodata, text)
     assert any("'javascript:alert(1)' is not an http(s) URL" in p for p in found)
     assert any(
-        "'002_7e46fb40130ba7bf.tx' is neither a seed file name nor an http(s) URL (did you mean '002_7e46fb40130ba7bf.txt'?)"
+        "'002_7e46fb40130ba7bf.tx' is not a source key, a seed file name or an http(s) URL (did you mean '002_7e46fb40130ba7bf.txt'?)"
         in p
         for p in found
     )

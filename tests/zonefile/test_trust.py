@@ -34,7 +34,7 @@ from mapgen.errors import ZoneDataError
 from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
 from mapgen.site.build import build, load_and_resolve
 from mapgen.zonefile.keys import KEYS
-from mapgen.zonefile.schema import schema_bytes
+from mapgen.zonefile.schema import bibliography_schema_bytes, schema_bytes
 
 MESSAGE = re.compile(r"^[^\n]+:\d+:\d+: \S[^\n]*$")
 GEODATA = Geodata(DEFAULT_DIR)
@@ -232,11 +232,25 @@ def test_committed_schema_matches_the_model() -> None:
     ), "run 'mapgen schema'"
 
 
+def test_bibliography_follows_its_schema() -> None:
+    assert (ZONES / "sources.schema.json").read_bytes() == bibliography_schema_bytes()
+    schema = json.loads((ZONES / "sources.schema.json").read_text())
+    jsonschema.Draft7Validator.check_schema(schema)
+    text = (ZONES / "sources.yaml").read_text()
+    assert text.startswith("# yaml-language-server: $schema=sources.schema.json\n")
+    errors = jsonschema.Draft7Validator(schema).iter_errors(
+        _plain(yaml.safe_load(text))
+    )
+    assert list(errors) == []
+
+
 def test_zone_files_follow_the_schema_and_reference_it() -> None:
     schema = json.loads((ZONES / "schema.json").read_text())
     jsonschema.Draft7Validator.check_schema(schema)
     validator = jsonschema.Draft7Validator(schema)
     for path in sorted(ZONES.glob("*.yaml")):
+        if path.name == "sources.yaml":
+            continue
         text = path.read_text()
         assert text.startswith("# yaml-language-server: $schema=schema.json\n"), (
             path.name
@@ -332,10 +346,17 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "    fate: retaken\n", f"    fate: retaken\n    notes: {quoted}\n", 1
     )
     text = text.replace(
-        '  - {cite: "TASS 957354"}\n  - {cite: "TASS 957613"}',
-        f"  - {{cite: {quoted}, url: 'https://example.org/?q=%22%3E%3Cscript%3Ewindow.__pwned=3%3C/script%3E'}}\n  - {{cite: \"TASS 957613\"}}",
+        "  - tass-957354\n  - tass-957613",
+        f"  - {{cite: {quoted}, url: 'https://example.org/?q=%22%3E%3Cscript%3Ewindow.__pwned=3%3C/script%3E'}}\n  - tass-957613",
     )
     path.write_text(text)
+    # The bibliography's entries reach the pages too: a hostile publisher.
+    bibliography = zones / "sources.yaml"
+    entries = bibliography.read_text()
+    assert "  publisher: TASS\n" in entries
+    bibliography.write_text(
+        entries.replace("  publisher: TASS\n", f"  publisher: {quoted}\n")
+    )
     out = root / "output"
     build(zones, out, GEODATA)
     return out
@@ -347,7 +368,7 @@ def test_a_javascript_url_is_refused(tmp_path: Path) -> None:
     path = zones / "2017-01-24-astana-1.yaml"
     path.write_text(
         path.read_text().replace(
-            '  - {cite: "TASS 926976"}', "  - {cite: x, url: 'javascript:alert(1)'}"
+            "  - tass-926976", "  - {cite: x, url: 'javascript:alert(1)'}"
         )
     )
     with pytest.raises(ZoneDataError) as info:

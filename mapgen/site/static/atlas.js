@@ -66,7 +66,8 @@
   }
 
   function sourceNode(src) {
-    var label = src.kind === "seed" ? "Seed article " + src.text : src.text;
+    // "Publisher, 'Title', date" as the loader wrote it (Source.label).
+    var label = src.label || src.text;
     var url = safeUrl(src.url);
     if (url) return el("a", { href: url, rel: "noopener noreferrer", target: "_blank", text: label });
     return el("span", { text: label });
