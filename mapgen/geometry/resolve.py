@@ -29,6 +29,7 @@ from mapgen.geometry.territory import Ground
 from mapgen.model import AtlasData, Band, Part, Slice, ZoneVersion
 
 MIN_AREA_KM2 = 0.5
+SLIVER_KM2 = 1.0
 # How close to the international border a zone edge counts as lying on it.
 BORDER_TOLERANCE_M = 300.0
 # How close to another side's ground a zone edge counts as the front.
@@ -214,7 +215,11 @@ class _Ground:
         land = self.ground.land(day, tuple(sorted(held_by)), declared.bounds)
         if land.is_empty:
             return shapely.MultiPolygon()
-        return polygons_only(shapely.make_valid(declared.intersection(land)))
+        made = polygons_only(shapely.make_valid(declared.intersection(land)))
+        # Corners of a declared box that a distant settlement's cell just
+        # reaches are artefacts, not ground: parts under SLIVER_KM2 are dropped.
+        parts = [p for p in getattr(made, "geoms", [made]) if area_km2(p) >= SLIVER_KM2]
+        return shapely.MultiPolygon(parts) if parts else shapely.MultiPolygon()
 
 
 def _derive_states(
