@@ -322,7 +322,7 @@
     map.setMinZoom(Math.max(3, map.getBoundsZoom(base.frame, true)));
     map.setMaxBounds(base.frame);
     map.options.maxBoundsViscosity = 1;
-    map.fitBounds(base.governorates.getBounds(), { padding: [8, 8] });
+    map.fitBounds(base.governorates.getBounds(), { padding: [8, 8], animate: false });
     base.labels = labelLayer(map, window.ATLAS_BASE);
     searchBox(map, base.labels);
     copyLink(map);
@@ -543,7 +543,7 @@
       }
     });
     function go(e) {
-      map.setView([e.lat, e.lon], e.zoom);
+      map.setView([e.lat, e.lon], e.zoom, { animate: false });
       var ctx = window.Atlas.searchContext ? window.Atlas.searchContext() : null;
       var box = el("div", { className: "popup search-popup" }, [el("h2", {}, [placeName(e.name, e.ar)])]);
       if (ctx) {
@@ -825,7 +825,7 @@
           if (p && p.kind !== "ceasefire" && p.kind !== "route" && p.valid_from === data.date) changed.addLayer(L.geoJSON(inner.feature));
         });
       });
-      if (changed.getLayers().length) map.fitBounds(changed.getBounds(), { padding: [24, 24], maxZoom: 9 });
+      if (changed.getLayers().length) map.fitBounds(changed.getBounds(), { padding: [24, 24], maxZoom: 9, animate: false });
     }
     ["zone-list", "route-list", "post-list"].forEach(function (id) {
       var ul = document.getElementById(id);

@@ -241,7 +241,7 @@
         var p = f.properties;
         if (p.kind !== "ceasefire" && p.kind !== "route" && (A.inForce(p, dates.left) || A.inForce(p, dates.right))) both.addLayer(L.geoJSON(f));
       });
-      if (both.getLayers().length) map.fitBounds(both.getBounds(), { padding: [20, 20], maxZoom: 9 });
+      if (both.getLayers().length) map.fitBounds(both.getBounds(), { padding: [20, 20], maxZoom: 9, animate: false });
     }
     window.Atlas.searchContext = function () {
       return { date: dates.right, zones: data.features.features.filter(function (f) { return A.inForce(f.properties, dates.right); }) };
