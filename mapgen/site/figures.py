@@ -32,6 +32,7 @@ from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 
 from mapgen.about import ATTRIBUTION, GOLAN_NOTE
+from mapgen.export.features import zone_colour
 from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.projection import to_metres
 from mapgen.geometry.resolve import Resolved
@@ -381,7 +382,9 @@ def _draw(
     # The ceasefire beneath, then the zones by kind.
     for version in versions:
         geom = shapes[version.key]
-        colour = COLOURS.get(version.kind, "#555555")
+        colour = _ZONE_COLOURS.get(version.zone_id) or COLOURS.get(
+            version.kind, "#555555"
+        )
         if version.kind == "ceasefire":
             _patch(ax, [geom], 3, fc="none", ec=colour, lw=0, hatch="////", alpha=0.35)
             _patch(ax, [geom], 6, fc="none", ec=colour, lw=1.2)
@@ -504,7 +507,9 @@ def _draw(
         cx, cy, leader = spot
         b = _centred(cx, cy, w, h)
         labels.taken.append(b)
-        colour = COLOURS.get(version.kind, "#555555")
+        colour = _ZONE_COLOURS.get(version.zone_id) or COLOURS.get(
+            version.kind, "#555555"
+        )
         if leader:
             leader_line = shapely.LineString([(ax_, ay), (cx, cy)])
             for part in shapely.get_parts(leader_line.difference(box(*b))):
@@ -674,9 +679,11 @@ def _north_arrow(ax: Axes, frame: Box, pt: float, labels: _Labels) -> None:
     labels.taken.append((x - 10 * pt, y - 10 * pt, x + 10 * pt, y + 30 * pt))
 
 
-def _swatch(kind: str, precision: str = "exact") -> dict[str, Any]:
-    """A kind's patch style, as the map draws it."""
-    colour = COLOURS.get(kind, "#555555")
+def _swatch(
+    kind: str, precision: str = "exact", colour: str | None = None
+) -> dict[str, Any]:
+    """A kind's (or, given its colour, a zone's) patch style, as the map draws it."""
+    colour = colour or COLOURS.get(kind, "#555555")
     if kind == "ceasefire":
         return {"fc": "none", "ec": colour, "hatch": "////", "lw": 1.0}
     if kind in OUTLINED:
@@ -741,7 +748,13 @@ def _key(
     )
     y = top - 0.27 / height
     for version in versions:
-        swatch(x_patch, y, _swatch(version.kind, version.precision))
+        swatch(
+            x_patch,
+            y,
+            _swatch(
+                version.kind, version.precision, _ZONE_COLOURS.get(version.zone_id)
+            ),
+        )
         fig.text(x_text, y, version.name, fontsize=7.5, color=INK, va="center")
         y -= row
 
@@ -767,10 +780,16 @@ def _key(
         y -= row
 
 
+_ZONE_COLOURS: dict[str, str] = {}
+
+
 def figure(
     atlas: AtlasData, resolved: Resolved, geodata: Geodata, day: dt.date
 ) -> tuple[bytes, bytes]:
     """The map of ``day`` as (svg_bytes, png_bytes), ready to paste into a report."""
+    # Each zone in its own colour, as on the pages (export.features.zone_colour).
+    _ZONE_COLOURS.clear()
+    _ZONE_COLOURS.update({v.zone_id: zone_colour(atlas, v) for v in atlas.versions})
     with mpl.rc_context(
         {
             "svg.fonttype": "none",
