@@ -456,15 +456,16 @@ def write_floor(site: Path, where: Path) -> Path:
     feature = next(
         f
         for f in page_data(first)["zones"]["features"]
-        if f["geometry"]["type"] == "Polygon"
+        if f["geometry"]["type"] in ("Polygon", "MultiPolygon")
     )
+    coords = _geometry_coords(feature["geometry"])
+    if feature["geometry"]["type"] == "MultiPolygon":
+        # The largest part (the nationwide ceasefire is now its parties' ground).
+        coords = max(coords, key=lambda rings: len(rings[0]))
     polygon = {
         "type": "Feature",
         "properties": {},
-        "geometry": {
-            "type": "Polygon",
-            "coordinates": _geometry_coords(feature["geometry"]),
-        },
+        "geometry": {"type": "Polygon", "coordinates": coords},
     }
     path = where / "floor.html"
     path.write_text(

@@ -79,10 +79,12 @@ def milestones(atlas: AtlasData, atlas_states: list[State]) -> list[State]:
 def diff_pairs(
     atlas_states: list[State], marked: list[State] | None = None
 ) -> list[tuple[State, State]]:
-    if len(atlas_states) <= ALL_PAIRS_UP_TO or marked is None:
-        chosen = atlas_states if len(atlas_states) <= ALL_PAIRS_UP_TO else []
-    else:
+    if len(atlas_states) <= ALL_PAIRS_UP_TO:
+        chosen = atlas_states
+    elif marked is not None and len(marked) <= ALL_PAIRS_UP_TO:
         chosen = marked
+    else:
+        chosen = []  # too many milestones too: consecutive pairs only
     pairs = {(a, b) for i, a in enumerate(chosen) for b in chosen[i + 1 :]}
     pairs.update(zip(atlas_states, atlas_states[1:], strict=False))
     return sorted(pairs, key=lambda p: (p[0].index, p[1].index))
