@@ -675,12 +675,12 @@ def bench_edit(work: Path, runs: int) -> dict[str, Any]:
     try:
         wait_built()
         for i in range(runs):
-            # Every edit gives the zone a radius it has not had before, so that
-            # no rebuild can reuse a cached shape or difference of that zone.
+            # Every edit moves Jobar's declared edge somewhere it has not been,
+            # so that no rebuild can reuse a cached shape or difference of that zone.
             text = target.read_text()
             old, new = (
-                f"buffer_km: {2.5 + i / 10:.1f}",
-                f"buffer_km: {2.6 + i / 10:.1f}",
+                f"[[{36.318 + i / 1000:.3f}, 33.50]",
+                f"[[{36.319 + i / 1000:.3f}, 33.50]",
             )
             if old not in text:
                 raise RuntimeError(f"{target.name} has no '{old}' to edit")

@@ -149,7 +149,8 @@ def generate_control(
         for old in control.iterdir():
             old.unlink()
     control.mkdir(parents=True, exist_ok=True)
-    per_file = 400  # keeps each file well under the 1 MiB cap
+    # Keeps each file well under the loader's size cap (256 KiB).
+    per_file = max(20, 180_000 // (250 + 65 * per))
     for start in range(0, len(places), per_file):
         n = start // per_file + 1
         lines = [

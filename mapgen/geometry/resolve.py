@@ -284,13 +284,17 @@ def _derive_states(
                 geom = equal_area_slice(base_geom, rule)
             geom = polygons_only(shapely.make_valid(geom))
             if not _has_area(geom):
-                problems.append(
-                    Problem(
-                        rule.mark,
-                        f"the derived zone '{version.zone_id}' is empty on {first}: "
-                        f"nothing of '{rule.base}' is left under this rule",
-                    )
+                empty = Problem(
+                    rule.mark,
+                    f"the derived zone '{version.zone_id}' is empty on {first}: "
+                    f"nothing of '{rule.base}' is left under this rule",
                 )
+                # A state of the ground can leave nothing for a while: said, not
+                # fatal. A rule that leaves nothing of a drawn zone is a mistake.
+                if base.declared_from is not None:
+                    resolved.warnings.append(empty)
+                else:
+                    problems.append(empty)
                 continue
             govs = tuple(governorates_touched(geom, geodata))
             if len(problems) == before:
