@@ -2,7 +2,7 @@
 
 A zone file says once what an agreement covered (``extent``) and whose ground
 it was (``held_by``). Its shape on a day is that area intersected with the
-territory of those sides on the day (``territory.partition_on``). Each time a
+territory of those sides on the day (``territory.Ground``). Each time a
 settlement in or near the area changes between "held by the zone's side",
 "held by another side" and "not yet known", the zone gets a new dated state:
 a copy of its version with its own ``valid_from``/``valid_to`` and

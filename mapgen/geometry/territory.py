@@ -61,6 +61,23 @@ class Territory:
         return None
 
 
+def voronoi_cells(
+    points: NDArray[np.object_], envelope: BaseGeometry
+) -> NDArray[np.object_]:
+    """Each point's Voronoi cell (metres), in the points' order, out to
+    ``envelope``; a lone point's cell is the envelope."""
+    if len(points) == 0:
+        return np.array([], dtype=object)
+    if len(points) == 1:
+        return np.array([envelope], dtype=object)
+    return np.array(
+        shapely.voronoi_polygons(
+            shapely.MultiPoint(list(points)), extend_to=envelope, ordered=True
+        ).geoms,
+        dtype=object,
+    )
+
+
 def territory_on(
     control: Control, geodata: Geodata, day: dt.date, *, reach_km: float = REACH_KM
 ) -> Territory:
@@ -71,15 +88,7 @@ def territory_on(
     metric = many_to_metres(shapely.points([(s.lon, s.lat) for s, _ in known]))
     syria = geodata.syria
     envelope = to_metres(syria.envelope).buffer(reach_km * 1000)
-    if len(metric) == 1:
-        cells = np.array([envelope], dtype=object)
-    else:
-        cells = np.array(
-            shapely.voronoi_polygons(
-                shapely.MultiPoint(list(metric)), extend_to=envelope, ordered=True
-            ).geoms,
-            dtype=object,
-        )
+    cells = voronoi_cells(metric, envelope)
     cells = shapely.intersection(
         cells, shapely.buffer(metric, reach_km * 1000, quad_segs=8)
     )
@@ -191,18 +200,7 @@ class Ground:
         mask = bytes(1 if side else 0 for side in sides)
         if mask not in self._cells:
             envelope = to_metres(self.geodata.syria.envelope).buffer(50_000)
-            cells: list[BaseGeometry] = []
-            if len(known) == 1:
-                cells = [envelope]
-            elif known:
-                cells = list(
-                    shapely.voronoi_polygons(
-                        shapely.MultiPoint(list(self.metric[known])),
-                        extend_to=envelope,
-                        ordered=True,
-                    ).geoms
-                )
-            array = np.array(cells, dtype=object)
+            array = voronoi_cells(self.metric[known], envelope)
             self._cells[mask] = (array, shapely.bounds(array).reshape(-1, 4))
         found, bounds = self._cells[mask]
         return found, bounds, [str(sides[i]) for i in known]
@@ -219,7 +217,7 @@ class Ground:
         if key not in self._land:
             cells, bounds, sides = self._cells_on(day)
             pick = np.array([side in wanted for side in sides], dtype=bool)
-            if within is not None and len(cells):
+            if within is not None:
                 x0, y0, x1, y1 = to_metres(shapely.box(*within)).bounds
                 pick &= (
                     (bounds[:, 0] <= x1)
@@ -227,7 +225,7 @@ class Ground:
                     & (bounds[:, 1] <= y1)
                     & (bounds[:, 3] >= y0)
                 )
-            mine = cells[pick] if len(cells) else cells
+            mine = cells[pick]
             self._land[key] = (
                 to_degrees(shapely.coverage_union_all(mine))
                 if len(mine)
@@ -242,12 +240,3 @@ class Ground:
         reach = to_metres(area).buffer(km * 1000, quad_segs=4)
         inside = shapely.contains(reach, self.metric)
         return [s for s, yes in zip(self.settlements, inside, strict=True) if yes]
-
-
-def partition_on(
-    control: Control, geodata: Geodata, day: dt.date
-) -> dict[str, BaseGeometry]:
-    """Each side's ground on ``day`` (whole Voronoi cells; see ``Ground``)."""
-    ground = Ground(control, geodata)
-    sides = sorted({s for s in ground.sides_on(day) if s})
-    return {side: ground.land(day, (side,)) for side in sides}
