@@ -1,5 +1,6 @@
 # Shared by site.sh and test.sh: a virtual environment in .venv with the project
-# installed (editable, so that geodata/ and zones/ are read from the checkout).
+# installed (editable, so that geodata/ and zones/ are read from the checkout),
+# every dependency at the version and hash its lock in requirements/ gives.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -20,7 +21,7 @@ pick_python() {
 }
 
 ensure_venv() {
-  local extras="$1" py
+  local lock="$1" py
   if [ ! -x .venv/bin/python ]; then
     py=$(pick_python)
     if ! "$py" -m venv .venv 2>/dev/null; then
@@ -32,6 +33,10 @@ ensure_venv() {
       "$py" -m venv .venv
     fi
   fi
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[$extras]"
+  # Exactly what the committed lock says (scripts/lock.sh refreshes it), then the
+  # project itself, editable, built by the locked hatchling.
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+    --require-hashes --no-deps -r "requirements/$lock.lock"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+    --no-deps --no-build-isolation -e .
 }
