@@ -55,7 +55,8 @@ def read_source(r: Reader, node: Node, what: str) -> Source | None:
         url = read_url(r, node, what)
         return Source("url", url, url) if url else None
     if SOURCE_KEY.match(text):
-        r.error(node, unknown_source(text, r.sources))
+        if not r.bibliography_unreadable:
+            r.error(node, unknown_source(text, r.sources))
         return None
     hint = did_you_mean(text, [*SEEDS, *r.sources])
     r.error(

@@ -21,8 +21,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mapgen.errors import Mark, Problem
 from mapgen.model import Source
+from mapgen.zonefile.files import ZONE_FILE, FileKind
 
-MAX_BYTES = 256 * 1024
 # Zone files nest a few levels deep; far deeper nesting is an attack on the
 # parser (libyaml's composer recurses and can exhaust the C stack).
 MAX_DEPTH = 64
@@ -45,31 +45,63 @@ _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def _compose(text: str) -> Node | None:
     """Refuse anchors, aliases and deep nesting from the event stream, before
     anything is composed, so that no alias is ever expanded and the composer
-    never recurses deeply; then compose the nodes."""
+    never recurses deeply; then compose the nodes.
+
+    libyaml has nesting limits of its own (1,000 levels in PyYAML 6.0.4) and
+    refuses such text in its scanner before any event reaches the guard. So when
+    libyaml refuses, the guard runs again on PyYAML's pure-Python parser, which
+    has no such limit and no recursion, and the project's sentence is the one
+    reported whenever the text is too deep for it."""
+    try:
+        _guard(yaml.parse(text, Loader=_LOADER))
+    except yaml.MarkedYAMLError as exc:
+        if isinstance(exc, _Refused) or _LOADER is yaml.SafeLoader:
+            raise
+        mark = exc.problem_mark or exc.context_mark
+        _guard(
+            yaml.parse(text, Loader=yaml.SafeLoader),
+            until=mark.index if mark is not None else None,
+        )
+        raise
+    node: Node | None = yaml.compose(text, Loader=_LOADER)
+    return node
+
+
+def _guard(events: Iterable[yaml.Event], until: int | None = None) -> None:
+    """Raise _Refused at the first anchor, alias or collection nested more than
+    MAX_DEPTH levels; stop quietly at index ``until`` or at any YAML error,
+    which the caller reports."""
     depth = 0
-    for event in yaml.parse(text, Loader=_LOADER):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _Refused(
-                problem=(
-                    "YAML anchors and aliases (&name, *name) are not allowed in zone "
-                    "files; write the value out in full"
-                ),
-                problem_mark=event.start_mark,  # type: ignore[arg-type]
-            )
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
+    try:
+        for event in events:
+            start = event.start_mark
+            if until is not None and start is not None and start.index > until:
+                return
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise _Refused(
                     problem=(
-                        f"lists and mappings are nested more than {MAX_DEPTH} levels "
-                        "deep here; zone files need only a few levels"
+                        "YAML anchors and aliases (&name, *name) are not allowed in "
+                        "zone files; write the value out in full"
                     ),
                     problem_mark=event.start_mark,  # type: ignore[arg-type]
                 )
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-    node: Node | None = yaml.compose(text, Loader=_LOADER)
-    return node
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _Refused(
+                        problem=(
+                            f"lists and mappings are nested more than {MAX_DEPTH} "
+                            "levels deep here; zone files need only a few levels"
+                        ),
+                        problem_mark=event.start_mark,  # type: ignore[arg-type]
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except _Refused:
+        raise
+    except yaml.YAMLError:
+        if until is None:
+            raise
 
 
 @dataclass
@@ -78,9 +110,14 @@ class Reader:
 
     path: str
     problems: list[Problem] = field(default_factory=list)
+    # What kind of file this is, for its size limit and how problems name it.
+    kind: FileKind = ZONE_FILE
     today: dt.date = field(default_factory=dt.date.today)
     # The bibliography (zones/sources.yaml) by key, for citations by key.
     sources: dict[str, Source] = field(default_factory=dict)
+    # Set when the bibliography is there but could not be read: its own problem
+    # is reported once, and citations by key are not checked against it.
+    bibliography_unreadable: bool = False
     _line_starts: list[int] = field(default_factory=lambda: [0])
 
     def mark(self, node: Node) -> Mark:
@@ -99,12 +136,8 @@ class Reader:
     # -- parsing ---------------------------------------------------------------
 
     def parse(self, data: bytes) -> Node | None:
-        if len(data) > MAX_BYTES:
-            self.error(
-                Mark(self.path, 1, 1),
-                f"the file is {len(data):,} bytes; zone files may be at most "
-                f"{MAX_BYTES:,} bytes (split the agreement or shorten its notes)",
-            )
+        if len(data) > self.kind.max_bytes:
+            self.error(Mark(self.path, 1, 1), self.kind.too_big(len(data)))
             return None
         try:
             text = data.decode("utf-8")

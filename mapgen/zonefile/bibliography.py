@@ -16,29 +16,37 @@ from mapgen.errors import Mark, Problem
 from mapgen.model import Source
 from mapgen.zonefile._fields import SOURCE_KEY as KEY
 from mapgen.zonefile._fields import read_url
-from mapgen.zonefile._yaml import MAX_BYTES, Reader
+from mapgen.zonefile._yaml import Reader
 from mapgen.zonefile.files import BIBLIOGRAPHY as FILE_NAME
-from mapgen.zonefile.files import UnreadableFileError, display_path, read_capped
+from mapgen.zonefile.files import (
+    BIBLIOGRAPHY_FILE,
+    UnreadableFileError,
+    display_path,
+    read_capped,
+)
 from mapgen.zonefile.keys import KEYS
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-def read_bibliography(zones_dir: Path) -> tuple[dict[str, Source], list[Problem]]:
-    """The entries of ``zones_dir/sources.yaml`` by key (none if there is no
-    such file), and every problem found in it."""
+def read_bibliography(
+    zones_dir: Path,
+) -> tuple[dict[str, Source] | None, list[Problem]]:
+    """The entries of ``zones_dir/sources.yaml`` by key (empty if there is no
+    such file; None if it is there but cannot be read as a whole, so that
+    citations are not blamed for it), and every problem found in it."""
     path = zones_dir / FILE_NAME
     if not path.exists() and not path.is_symlink():
         return {}, []
-    r = Reader(display_path(path))
+    r = Reader(display_path(path), kind=BIBLIOGRAPHY_FILE)
     try:
-        data = read_capped(path, 2 * MAX_BYTES)
+        data = read_capped(path, BIBLIOGRAPHY_FILE)
     except UnreadableFileError as exc:
         r.error(Mark(r.path, 1, 1), str(exc))
-        return {}, r.problems
+        return None, r.problems
     root = r.parse(data)
     if root is None:
-        return {}, r.problems
+        return None, r.problems
     return parse_bibliography(r, root), r.problems
 
 

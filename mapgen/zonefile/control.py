@@ -21,8 +21,9 @@ from mapgen.errors import Mark, Problem, UsageError, ZoneDataError
 from mapgen.geodata.extracts import Geodata
 from mapgen.model import SIDES, Citation, Control, Front, Settlement, Spell
 from mapgen.zonefile._fields import read_url
-from mapgen.zonefile._yaml import MAX_BYTES, Reader, did_you_mean
+from mapgen.zonefile._yaml import Reader, did_you_mean
 from mapgen.zonefile.files import (
+    CONTROL_FILE,
     UnreadableFileError,
     data_files,
     display_path,
@@ -50,9 +51,9 @@ def load_control(directory: Path, geodata: Geodata) -> Control:
     fronts: list[Front] = []
     seen_ids: dict[str, Mark] = {}
     for path in files:
-        r = Reader(display_path(path))
+        r = Reader(display_path(path), kind=CONTROL_FILE)
         try:
-            data = read_capped(path, 4 * MAX_BYTES)
+            data = read_capped(path, CONTROL_FILE)
         except UnreadableFileError as exc:
             r.error(Mark(r.path, 1, 1), str(exc))
             problems.extend(r.problems)

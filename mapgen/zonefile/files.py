@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 SUFFIXES = (".yaml", ".yml")
@@ -19,6 +20,35 @@ BIBLIOGRAPHY = "sources.yaml"
 _FOLDER = (
     "this is a folder, not a zone file; rename it so that its name does not end in "
     ".yaml or .yml"
+)
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """One kind of data file: what problems call it, the most bytes it may have,
+    and what to do when it has more."""
+
+    name: str
+    max_bytes: int
+    advice: str
+
+    def too_big(self, size: int, *, grew: bool = False) -> str:
+        what = "grew past" if grew else f"is {size:,} bytes; {self.name} may be at most"
+        return f"the file {what} {self.max_bytes:,} bytes ({self.advice})"
+
+
+# The one size limit of each kind of file, checked where the file is read (and
+# stated in the README's "Errors").
+ZONE_FILE = FileKind(
+    "zone files", 256 * 1024, "split the agreement or shorten its notes"
+)
+CONTROL_FILE = FileKind(
+    "control files", 1024 * 1024, "split the front into two control files"
+)
+BIBLIOGRAPHY_FILE = FileKind(
+    "the bibliography (sources.yaml)",
+    512 * 1024,
+    "shorten its notes; every entry needs only publisher, title, date and url",
 )
 
 
@@ -43,9 +73,10 @@ def data_files(directory: Path) -> list[Path]:
     )
 
 
-def read_capped(path: Path, cap: int) -> bytes:
-    """The file's bytes, at most ``cap``; raise UnreadableFileError for anything that
-    is not a regular file of at most ``cap`` bytes that can be read."""
+def read_capped(path: Path, kind: FileKind) -> bytes:
+    """The file's bytes; raise UnreadableFileError for anything that is not a
+    regular file of at most ``kind.max_bytes`` bytes that can be read."""
+    cap = kind.max_bytes
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
@@ -67,11 +98,11 @@ def read_capped(path: Path, cap: int) -> bytes:
             raise UnreadableFileError(_FOLDER)
         if not stat.S_ISREG(info.st_mode):
             raise UnreadableFileError(
-                f"this is {_kind(info.st_mode)}, not a regular file; zone files must be "
-                "plain text files"
+                f"this is {_kind(info.st_mode)}, not a regular file; {kind.name} "
+                "must be plain text files"
             )
         if info.st_size > cap:
-            raise UnreadableFileError(_too_big(info.st_size, cap))
+            raise UnreadableFileError(kind.too_big(info.st_size))
         chunks: list[bytes] = []
         size = 0
         while size <= cap:
@@ -81,17 +112,12 @@ def read_capped(path: Path, cap: int) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
         if size > cap:
-            raise UnreadableFileError(_too_big(size, cap, grew=True))
+            raise UnreadableFileError(kind.too_big(size, grew=True))
         return b"".join(chunks)
     except OSError as exc:
         raise UnreadableFileError(_cannot_read(exc)) from None
     finally:
         os.close(fd)
-
-
-def _too_big(size: int, cap: int, *, grew: bool = False) -> str:
-    what = "grew past" if grew else f"is {size:,} bytes; zone files may be at most"
-    return f"the file {what} {cap:,} bytes (split the agreement or shorten its notes)"
 
 
 def _cannot_read(exc: OSError) -> str:

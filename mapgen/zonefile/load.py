@@ -40,10 +40,11 @@ from mapgen.zonefile._fields import (
     read_part,
     read_sources,
 )
-from mapgen.zonefile._yaml import MAX_BYTES, Reader, did_you_mean
+from mapgen.zonefile._yaml import Reader, did_you_mean
 from mapgen.zonefile.bibliography import read_bibliography
 from mapgen.zonefile.control import load_control
 from mapgen.zonefile.files import (
+    ZONE_FILE,
     UnreadableFileError,
     data_files,
     display_path,
@@ -124,7 +125,11 @@ def read_atlas(zones_dir: Path, geodata: Geodata) -> tuple[AtlasData, list[Probl
     references: list[tuple[str, Mark]] = []
     declared: list[str] = []
     for path in files:
-        reader = Reader(display_path(path), sources=bibliography)
+        reader = Reader(
+            display_path(path),
+            sources=bibliography or {},
+            bibliography_unreadable=bibliography is None,
+        )
         result = _read_agreement(reader, path, geodata)
         problems.extend(reader.problems)
         if result is not None:
@@ -238,7 +243,7 @@ def _read_agreement(
     """The agreement, its zone entries, the ids its obligations refer to, and
     the zone and route ids it declares."""
     try:
-        data = read_capped(path, MAX_BYTES)
+        data = read_capped(path, ZONE_FILE)
     except UnreadableFileError as exc:
         r.error(Mark(r.path, 1, 1), str(exc))
         return None
