@@ -10,5 +10,5 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/mypy --strict mapgen
+.venv/bin/mypy --strict mapgen tools
 .venv/bin/python -m pytest -q "$@"
