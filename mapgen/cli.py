@@ -298,7 +298,7 @@ def _validate(target: Path, geodata: Geodata) -> int:
     (a revision needs the agreement it revises)."""
     if not target.is_file():
         atlas, resolved = load_and_resolve(target, geodata)
-        for w in resolved.warnings:
+        for w in (*atlas.control.warnings, *resolved.warnings):
             m = w.mark
             print(f"{m.path}:{m.line}:{m.col}: warning: {w.message}", file=sys.stderr)
         control = atlas.control

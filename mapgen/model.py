@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from mapgen.errors import Mark
+from mapgen.errors import Mark, Problem
 from mapgen.geodata.extracts import Town
 from mapgen.vocabulary import PRECISIONS as PRECISIONS
 from mapgen.vocabulary import ZONE_KINDS
@@ -405,14 +405,39 @@ class Citation:
     read_at: str | None
 
 
+# The atlas's control data starts here: a side known only from a later fact is
+# carried back no further than this day.
+CONTROL_START = dt.date(2016, 1, 1)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """What one source says of one settlement: a ``change`` ("taken by ``side``
+    on ``day``", from ``was`` where the source says so) or an ``attested`` hold
+    ("held by ``side`` on ``day``")."""
+
+    mark: Mark
+    day: dt.date
+    kind: str  # "change" or "attested"
+    side: str
+    was: str | None
+    sources: tuple[Citation, ...]
+    note: str | None
+
+
 @dataclass(frozen=True)
 class Spell:
-    """From ``start`` (until the next spell), ``side`` held the settlement."""
+    """From ``start`` (until the next spell), ``side`` held the settlement.
+
+    ``inferred`` spells are the atlas's assumption, not a source's word: a side
+    carried back before a settlement's first fact, a map snapshot's side carried
+    forward, or a neighbour's history followed; ``note`` then says which."""
 
     start: dt.date
     side: str
     sources: tuple[Citation, ...]
     note: str | None
+    inferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -427,6 +452,22 @@ class Settlement:
     coords: Citation
     geonames: int | None
     history: tuple[Spell, ...]
+    # "settlement", or a non-settlement the map marks (hill, base, airbase,
+    # industry, oil): each still says who held the ground around it.
+    kind: str = "settlement"
+    # Where the place comes from: "curated" (a control file) or "wikimap" (the
+    # Wikipedia detailed map's gazetteer, geodata/wikimap.csv).
+    origin: str = "curated"
+    # The facts its history was drawn from (a curated settlement's own).
+    facts: tuple[Fact, ...] = ()
+
+    def spell_on(self, day: dt.date) -> Spell | None:
+        """The spell in force on ``day``, or None before the history begins."""
+        held = None
+        for spell in self.history:
+            if spell.start <= day:
+                held = spell
+        return held
 
     def side_on(self, day: dt.date) -> str | None:
         """Who held it on ``day``, or None before its history begins."""
@@ -452,6 +493,8 @@ class Control:
     horizons, the last date all the control data is kept to."""
 
     fronts: tuple[Front, ...]
+    # Worth saying, not errors: where the map's snapshot and a file disagree.
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def settlements(self) -> tuple[Settlement, ...]:

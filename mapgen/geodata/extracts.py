@@ -18,8 +18,10 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from mapgen.errors import GeodataError, UsageError
+from mapgen.errors import GeodataError, Problem, UsageError
 from mapgen.geodata.bundled import GEODATA_DIR
+from mapgen.geodata.wikimap import FILE_NAME as WIKIMAP
+from mapgen.geodata.wikimap import MapPlace, read_marks
 
 DEFAULT_DIR = GEODATA_DIR
 
@@ -64,7 +66,7 @@ def normalise(name: str) -> str:
     return plain
 
 
-def _keys(name: str) -> set[str]:
+def name_keys(name: str) -> set[str]:
     folded = normalise(name)
     bare = _ARTICLE.sub("", folded)
     # Transliterations differ on a final -h ("Rabiah"/"Rabia"): fold it away too.
@@ -87,14 +89,14 @@ class Gazetteer:
             keys = {
                 k
                 for name in (town.name, *town.names, *town.names_ar)
-                for k in _keys(name)
+                for k in name_keys(name)
             }
             for key in sorted(keys):
                 self._index.setdefault(key, []).append(town)
 
     def candidates(self, name: str) -> list[Town]:
         found: list[Town] = []
-        for key in _keys(name):
+        for key in name_keys(name):
             for town in self._index.get(key, []):
                 if town not in found:
                     found.append(town)
@@ -157,6 +159,22 @@ class Geodata:
 
         return read_boundaries(self.boundaries, self.boundary_key, packaged)
 
+    @cached_property
+    def wikimap(self) -> tuple[list[MapPlace], list[Problem]]:
+        """The dense gazetteer's places (``wikimap.csv``) and its problems; none
+        when the extract is absent."""
+        path = self.directory / WIKIMAP
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return [], []
+        except OSError as exc:
+            raise GeodataError(
+                f"The gazetteer extract {path} cannot be read ({exc})."
+            ) from None
+        codes = list(self.governorates)
+        return read_marks(data, str(path), self.syria, codes)
+
     @property
     def pcodes(self) -> dict[str, str]:
         """OCHA p-codes by ISO 3166-2 code, for the governorates that have one."""
@@ -168,7 +186,7 @@ class Geodata:
         import hashlib
 
         digest = hashlib.sha256()
-        for name in ("governorates.geojson", "towns.json"):
+        for name in ("governorates.geojson", "towns.json", WIKIMAP):
             try:
                 digest.update((self.directory / name).read_bytes())
             except OSError:

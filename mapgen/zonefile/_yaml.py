@@ -301,6 +301,7 @@ class Reader:
         *,
         integer: bool = False,
         minimum: float | None = None,
+        maximum: float | None = None,
     ) -> float | None:
         raw = (
             str(node.value).strip().replace("_", "")
@@ -320,6 +321,9 @@ class Reader:
             return None
         if minimum is not None and value < minimum:
             self.error(node, f"{what} should be at least {minimum:g}, found {value:g}")
+            return None
+        if maximum is not None and value > maximum:
+            self.error(node, f"{what} should be at most {maximum:g}, found {value:g}")
             return None
         return value
 

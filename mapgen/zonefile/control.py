@@ -19,7 +19,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from mapgen.errors import Mark, Problem, UsageError, ZoneDataError
 from mapgen.geodata.extracts import Geodata
-from mapgen.model import SIDES, Citation, Control, Front, Settlement, Spell
+from mapgen.histories import spells_from_facts
+from mapgen.model import SIDES, Citation, Control, Fact, Front, Settlement
 from mapgen.zonefile._fields import read_url
 from mapgen.zonefile._yaml import Reader, did_you_mean
 from mapgen.zonefile.files import (
@@ -31,6 +32,8 @@ from mapgen.zonefile.files import (
 )
 from mapgen.zonefile.keys import KEYS
 
+# Files of the control folder that are not fronts (mapgen.zonefile.deals).
+RESERVED = ("pockets.yaml", "snapshot.yaml")
 FRONT_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Two settlements this close under different names are one place written twice.
 SAME_PLACE_M = 200.0
@@ -42,7 +45,7 @@ def load_control(directory: Path, geodata: Geodata) -> Control:
     if not directory.is_dir():
         return Control(())
     try:
-        files = data_files(directory)
+        files = data_files(directory, reserved=RESERVED)
     except OSError as exc:
         raise UsageError(
             f"The control folder {directory} cannot be listed ({exc})."
@@ -91,7 +94,7 @@ def _read_front(r: Reader, data: bytes, geodata: Geodata) -> Front | None:
     title = r.text(top["title"], "'title'") if "title" in top else None
     covers = r.text(top["covers"], "'covers'") if "covers" in top else None
     horizon = r.date(top["horizon"], "'horizon'") if "horizon" in top else None
-    citations = _citations(r, top["sources"]) if "sources" in top else {}
+    citations = read_citations(r, top["sources"]) if "sources" in top else {}
     settlements: list[Settlement] = []
     used: set[str] = set()
     if "settlements" in top:
@@ -104,7 +107,7 @@ def _read_front(r: Reader, data: bytes, geodata: Geodata) -> Front | None:
     return Front(front_id, title, covers, horizon, tuple(settlements))
 
 
-def _citations(r: Reader, node: Node) -> dict[str, tuple[Citation, Mark]]:
+def read_citations(r: Reader, node: Node) -> dict[str, tuple[Citation, Mark]]:
     out: dict[str, tuple[Citation, Mark]] = {}
     if not isinstance(node, MappingNode):
         r.error(node, "'sources' should be a mapping of keys to citations")
@@ -142,7 +145,7 @@ def _citations(r: Reader, node: Node) -> dict[str, tuple[Citation, Mark]]:
     return out
 
 
-def _cite(
+def cite(
     r: Reader, node: Node, citations: dict[str, tuple[Citation, Mark]], used: set[str]
 ) -> Citation | None:
     key = r.text(node, "a source key")
@@ -196,7 +199,7 @@ def _settlement(
         gov = None
     lat = r.number(fields["lat"], "'lat'") if "lat" in fields else None
     lon = r.number(fields["lon"], "'lon'") if "lon" in fields else None
-    coords = _cite(r, fields["coords"], citations, used) if "coords" in fields else None
+    coords = cite(r, fields["coords"], citations, used) if "coords" in fields else None
     geonames = (
         r.number(fields["geonames"], "'geonames'", integer=True, minimum=1)
         if "geonames" in fields
@@ -214,7 +217,8 @@ def _settlement(
     assert name and name_ar and gov and lat is not None and lon is not None and coords
     return Settlement(
         r.mark(node), front, name, name_ar, gov, lon, lat, coords,
-        int(geonames) if geonames else None, tuple(history),
+        int(geonames) if geonames else None, spells_from_facts(history),
+        facts=tuple(history),
     )  # fmt: skip
 
 
@@ -265,43 +269,113 @@ def _history(
     citations: dict[str, tuple[Citation, Mark]],
     horizon: dt.date | None,
     used: set[str],
-) -> list[Spell]:
-    out: list[Spell] = []
+) -> list[Fact]:
+    """The settlement's facts, in date order: changes ('from') and attestations
+    ('attested'). Two facts on one day, a change to the side it already held, a
+    change from a side it was not held by and an attestation that contradicts
+    the change before it are problems, each naming the sources on both sides."""
+    out: list[Fact] = []
     for item in r.sequence(node, "'control'", allow_empty=False):
-        fields = r.mapping(item, "a control entry", **KEYS["control_entry"])
-        if fields is None:
+        fact = _fact(r, item, citations, horizon, used)
+        if fact is None:
             continue
-        start = r.date(fields["from"], "'from'") if "from" in fields else None
-        side = r.choice(fields["side"], "'side'", SIDES) if "side" in fields else None
-        sources = (
-            [c for n in r.sequence(fields["sources"], "'sources'", allow_empty=False)
-             if (c := _cite(r, n, citations, used)) is not None]
-            if "sources" in fields
-            else []
-        )  # fmt: skip
-        note = r.text(fields["note"], "'note'") if "note" in fields else None
-        if start is None or side is None or not sources:
+        if out and fact.day <= out[-1].day:
+            if fact.day == out[-1].day and fact.side != out[-1].side:
+                r.error(
+                    fact.mark,
+                    f"two entries on {fact.day} give different sides ('{out[-1].side}' at {out[-1].mark}, from {_names(out[-1])}; '{fact.side}' here, from {_names(fact)}); keep the one the sources support and move the other to a note",
+                )
+            else:
+                r.error(
+                    fact.mark,
+                    f"{_word(fact)} {fact.day} is not after the previous entry's {out[-1].day}; list a settlement's control in date order, one entry per change",
+                )
             continue
-        if out and start <= out[-1].start:
-            r.error(
-                fields["from"],
-                f"'from' {start} is not after the previous entry's {out[-1].start}; list a settlement's control in date order, one entry per change",
-            )
-            continue
-        if out and side == out[-1].side:
-            r.error(
-                fields["side"],
-                f"'{side}' already held it from {out[-1].start}; an entry records a change of holder",
-            )
-            continue
-        if horizon and start > horizon:
-            r.error(
-                fields["from"],
-                f"'from' {start} is after the file's horizon {horizon}; move the horizon or the entry",
-            )
-            continue
-        out.append(Spell(start, side, tuple(sources), note))
+        _check_against(r, fact, out)
+        out.append(fact)
     return out
+
+
+def _word(fact: Fact) -> str:
+    return "'from'" if fact.kind == "change" else "'attested'"
+
+
+def _names(fact: Fact) -> str:
+    return ", ".join(c.key for c in fact.sources)
+
+
+def _check_against(r: Reader, fact: Fact, before: list[Fact]) -> None:
+    """A fact that contradicts what the facts before it say."""
+    if not before:
+        return
+    held = before[-1].side
+    last = before[-1]
+    if fact.kind == "change" and fact.side == held:
+        r.error(
+            fact.mark,
+            f"'{fact.side}' already held it from {last.day} ({_names(last)}); an entry with 'from' records a change of holder (use 'attested' for a report that it still held it)",
+        )
+    elif fact.kind == "change" and fact.was is not None and fact.was != held:
+        r.error(
+            fact.mark,
+            f"this change is from '{fact.was}', but '{held}' held it from {last.day} ({_names(last)} at {last.mark}; this entry: {_names(fact)})",
+        )
+    elif fact.kind == "attested" and fact.side != held:
+        r.error(
+            fact.mark,
+            f"this says '{fact.side}' held it on {fact.day} ({_names(fact)}), but '{held}' held it from {last.day} ({_names(last)} at {last.mark}); add the change between them, or correct one",
+        )
+
+
+def _fact(
+    r: Reader,
+    item: Node,
+    citations: dict[str, tuple[Citation, Mark]],
+    horizon: dt.date | None,
+    used: set[str],
+) -> Fact | None:
+    fields = r.mapping(item, "a control entry", **KEYS["control_entry"])
+    if fields is None:
+        return None
+    if ("from" in fields) == ("attested" in fields):
+        r.error(
+            item,
+            "a control entry needs either 'from' (the day the side took it) or 'attested' (a day a source says the side held it), not "
+            + ("both" if "from" in fields else "neither"),
+        )
+        return None
+    kind = "change" if "from" in fields else "attested"
+    when = fields["from"] if kind == "change" else fields["attested"]
+    day = r.date(when, "'from'" if kind == "change" else "'attested'")
+    side = r.choice(fields["side"], "'side'", SIDES) if "side" in fields else None
+    was = r.choice(fields["was"], "'was'", SIDES) if "was" in fields else None
+    if "was" in fields and kind != "change":
+        r.error(
+            fields["was"],
+            "'was' belongs to a change ('from'), not to an attestation ('attested')",
+        )
+        was = None
+    if was is not None and was == side:
+        r.error(
+            fields["was"],
+            f"'was' and 'side' are both '{side}'; a change passes a place from one side to another",
+        )
+        was = None
+    sources = [
+        c
+        for n in r.sequence(fields["sources"], "'sources'", allow_empty=False)
+        if (c := cite(r, n, citations, used)) is not None
+    ]
+    note = r.text(fields["note"], "'note'") if "note" in fields else None
+    if day is None or side is None or not sources:
+        return None
+    if horizon and day > horizon:
+        r.error(
+            when,
+            f"'{'from' if kind == 'change' else 'attested'}' {day} is after the file's horizon {horizon}; move the horizon or the entry",
+        )
+        return None
+    return Fact(r.mark(item), day, kind, side, was, tuple(sources), note)
 
 
 def _check_duplicates(settlements: list[Settlement], problems: list[Problem]) -> None:

@@ -63,13 +63,16 @@ def is_data_file_name(name: str) -> bool:
     return name.lower().endswith(SUFFIXES)
 
 
-def data_files(directory: Path) -> list[Path]:
+def data_files(
+    directory: Path, reserved: tuple[str, ...] = (BIBLIOGRAPHY,)
+) -> list[Path]:
     """The data file names in ``directory``, sorted; whatever they point at.
-    The bibliography (``sources.yaml``) is not one of them."""
+    Files with a ``reserved`` name (by default the bibliography,
+    ``sources.yaml``) are read on their own, not as one of them."""
     return sorted(
         directory / name
         for name in os.listdir(directory)
-        if is_data_file_name(name) and name != BIBLIOGRAPHY
+        if is_data_file_name(name) and name not in reserved
     )
 
 

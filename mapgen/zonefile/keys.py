@@ -82,5 +82,23 @@ KEYS: dict[str, Keys] = {
         ["name", "name_ar", "governorate", "lat", "lon", "coords", "control"],
         ["geonames"],
     ),
-    "control_entry": _k(["from", "side", "sources"], ["note"]),
+    # A change ('from': taken on that day, 'was': from whom) or an attestation
+    # ('attested': held on that day); the loader requires exactly one of them.
+    "control_entry": _k(["side", "sources"], ["from", "attested", "was", "note"]),
+    # zones/control/pockets.yaml: whole-pocket deals.
+    "pockets_file": _k(["sources", "pockets"], ["title"]),
+    "pocket": _k(
+        ["id", "name", "date", "from", "to", "settlements", "sources"],
+        ["note", "dates", "reach_km"],
+    ),
+    "pocket_place": _k(["name"], ["lat", "lon"]),
+    # zones/control/snapshot.yaml: the Wikipedia map's snapshot as one attestation.
+    "snapshot_file": _k(
+        ["attested_on", "window", "basis", "sources", "events"], ["title"]
+    ),
+    "snapshot_window": _k(["shows_up_to", "not_yet"], ["fronts"]),
+    "front_window": _k(["shows_up_to", "not_yet"], ["note"]),
+    "snapshot_event": _k(
+        ["place", "date", "side", "shown", "sources"], ["note", "front"]
+    ),
 }

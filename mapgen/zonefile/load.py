@@ -16,6 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mapgen.errors import Mark, Problem, UsageError, ZoneDataError
 from mapgen.geodata.extracts import Geodata
+from mapgen.histories import assemble
 from mapgen.model import (
     FATES,
     KINDS,
@@ -43,6 +44,7 @@ from mapgen.zonefile._fields import (
 from mapgen.zonefile._yaml import Reader, did_you_mean
 from mapgen.zonefile.bibliography import read_bibliography
 from mapgen.zonefile.control import load_control
+from mapgen.zonefile.deals import read_pockets, read_snapshot
 from mapgen.zonefile.files import (
     ZONE_FILE,
     UnreadableFileError,
@@ -149,11 +151,7 @@ def read_atlas(zones_dir: Path, geodata: Geodata) -> tuple[AtlasData, list[Probl
             key=lambda a: (a.date, a.slug),
         )
     )
-    try:
-        control = load_control(zones_dir / "control", geodata)
-    except ZoneDataError as exc:
-        problems.extend(exc.problems)
-        control = Control(())
+    control = _control(zones_dir / "control", geodata, problems)
     atlas = AtlasData(
         control=control,
         agreements=agreements,
@@ -165,6 +163,27 @@ def read_atlas(zones_dir: Path, geodata: Geodata) -> tuple[AtlasData, list[Probl
         obligations=tuple(o for a in agreements for o in a.obligations),
     )
     return atlas, problems
+
+
+def _control(directory: Path, geodata: Geodata, problems: list[Problem]) -> Control:
+    """The curated fronts, the map's snapshot and the pocket deals, assembled
+    into every settlement's history (mapgen.histories)."""
+    try:
+        curated = load_control(directory, geodata)
+    except ZoneDataError as exc:
+        problems.extend(exc.problems)
+        return Control(())
+    if not curated.fronts:
+        return curated
+    pockets, found = read_pockets(directory)
+    problems.extend(found)
+    snapshot, found = read_snapshot(directory)
+    problems.extend(found)
+    places, found = geodata.wikimap
+    problems.extend(found)
+    control, found, warnings = assemble(curated, places, snapshot, pockets)
+    problems.extend(found)
+    return replace(control, warnings=tuple(warnings))
 
 
 def _check_post_numbers(agreements: list[Agreement], problems: list[Problem]) -> None:

@@ -100,6 +100,16 @@ def _object(name: str, types: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 # Tables of the control files (zones/control/*.yaml), which have a schema of their own.
 CONTROL_TABLES = ("control_file", "control_source", "settlement", "control_entry")
+# pockets.yaml and snapshot.yaml: checked by the loader, no schema of their own yet.
+DEALS_TABLES = (
+    "pockets_file",
+    "pocket",
+    "pocket_place",
+    "snapshot_file",
+    "snapshot_window",
+    "front_window",
+    "snapshot_event",
+)
 
 
 def build_schema(governorates: list[str]) -> dict[str, Any]:
@@ -107,7 +117,9 @@ def build_schema(governorates: list[str]) -> dict[str, Any]:
     definitions = {
         name: _object(name, types)
         for name in KEYS
-        if name not in ("cite", "bibliography_entry") and name not in CONTROL_TABLES
+        if name not in ("cite", "bibliography_entry")
+        and name not in CONTROL_TABLES
+        and name not in DEALS_TABLES
     }
     zone = definitions["zone"]
     # New zones carry id, name and kind; revisions name the zone they revise.
@@ -163,12 +175,18 @@ def build_control_schema(governorates: list[str]) -> dict[str, Any]:
         "lat": NUMBER, "lon": NUMBER, "coords": key,
         "geonames": {"type": "integer", "minimum": 1},
         "control": _list("control_entry", min_items=1),
-        "from": DATE, "side": {"enum": list(SIDES)}, "note": TEXT,
+        "from": DATE, "attested": DATE, "side": {"enum": list(SIDES)},
+        "was": {"enum": list(SIDES)}, "note": TEXT,
     }  # fmt: skip
     definitions = {name: _object(name, {**types}) for name in CONTROL_TABLES[1:]}
     definitions["control_entry"]["properties"]["sources"] = {
         "type": "array", "items": key, "minItems": 1
     }  # fmt: skip
+    # A change ('from') or an attestation ('attested'), never both.
+    definitions["control_entry"]["oneOf"] = [
+        {"required": ["from"], "not": {"required": ["attested"]}},
+        {"required": ["attested"], "not": {"required": ["from"]}},
+    ]
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": "https://example.invalid/syria-deescalation-atlas/zones/control.schema.json",

@@ -149,7 +149,11 @@ def test_control_files_follow_their_committed_schema() -> None:
             return [plain(v) for v in value]
         return value.isoformat() if isinstance(value, dt.date) else value
 
+    from mapgen.zonefile.control import RESERVED
+
     for control_file in sorted((ROOT / "zones" / "control").glob("*.yaml")):
+        if control_file.name in RESERVED:
+            continue
         data = plain(yaml.safe_load(control_file.read_text()))
         assert not [e.message for e in validator.iter_errors(data)], control_file.name
     broken = plain(yaml.safe_load(VALID.replace("side: government", "side: regime")))
