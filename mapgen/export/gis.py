@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from mapgen.about import ATTRIBUTION, GOLAN_NOTE
 from mapgen.export.features import to_bytes
+from mapgen.outfile import place, target_of
 from mapgen.vocabulary import ZONE_KINDS
 from mapgen.zonefile.seeds import SEEDS
 
@@ -205,8 +206,10 @@ def write(
     pcodes: dict[str, str],
 ) -> None:
     """Write ``collection`` as ``fmt`` to ``path``, whole or not at all (written
-    beside it first, then renamed into place)."""
-    tmpdir = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    beside it first, then put in place by :func:`mapgen.outfile.place`)."""
+    real = target_of(path)
+    beside = real.parent if not real.exists() or real.is_file() else None
+    tmpdir = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=beside))
     try:
         tmp = tmpdir / path.name
         if fmt == "geojson":
@@ -222,7 +225,7 @@ def write(
         else:
             raise ValueError(f"unknown format {fmt!r}")
         for made in sorted(tmpdir.iterdir()):
-            os.replace(made, path.with_name(made.name))
+            place(made, path.with_name(made.name))
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
 
