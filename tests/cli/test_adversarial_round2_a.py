@@ -10,9 +10,11 @@ import stat
 import subprocess
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MAPGEN, ROOT
+from zonefiles import VALID, write
 
 DEVICE = Path("/dev/null")
 
@@ -102,3 +104,47 @@ def test_o_through_a_link_writes_the_file_it_names(tmp_path: Path) -> None:
     assert link.is_symlink()
     assert real.read_bytes().startswith(b'{"type":"FeatureCollection"')
     assert stat.S_IMODE(real.stat().st_mode) == 0o640
+
+
+# -- Code execution: text from data is inert wherever folium puts it ---------------
+
+HOSTILE = [
+    "Idlib ${window.__pwned=7} zone",
+    "Idlib `+(window.__pwned=7)+` zone",
+    "Idlib \\`+(window.__pwned=7)+\\` zone </script>",
+]
+
+# Leaflet and jQuery come from the internet; offline, a stub that answers every
+# property and call lets the map's own script run to the end.
+STUBS = """
+const stub = new Proxy(function () {}, {
+  get: (_t, key) => (key === Symbol.toPrimitive ? () => "" : stub),
+  apply: () => stub,
+  construct: () => stub,
+});
+window.L = stub;
+window.$ = stub;
+"""
+
+
+@pytest.mark.parametrize("name", HOSTILE, ids=["dollar-brace", "backtick", "backslash"])
+def test_explore_runs_no_script_from_a_name(
+    tmp_path: Path, browser: Any, name: str
+) -> None:
+    import mapgen
+
+    zones = tmp_path / "zones"
+    text = VALID.replace("name: Test zone", f"name: '{name}'").replace(
+        "title: Test memorandum", f"title: 'Memo {name}'"
+    )
+    write(zones, text)
+    page = mapgen.open_atlas(zones).explore("2017-06-01").get_root().render()
+    assert "window.__pwned" in page and "<bdi>Idlib " in page
+    tab = browser.new_page()
+    try:
+        tab.route("**/*", lambda route: route.abort())
+        tab.set_content(page.replace("<head>", f"<head><script>{STUBS}</script>", 1))
+        assert tab.evaluate("typeof window.L") == "function"
+        assert tab.evaluate("typeof window.__pwned") == "undefined"
+    finally:
+        tab.close()
