@@ -347,11 +347,13 @@ class Atlas:
 
 
 def _markup(text: str) -> str:
-    """``text`` as HTML that is also inert inside a JavaScript template literal
-    (folium puts tooltips and popups between backticks): the backtick, ``$``
-    and the backslash become character references as well, and the whole is
-    isolated in ``<bdi>`` so that a right-to-left mark cannot reorder what
-    surrounds it."""
+    """Give ``text`` as HTML that is inert inside a JavaScript template literal.
+
+    folium puts tooltips and popups between backticks: the backtick, ``$`` and
+    the backslash become character references as well as ``<&>"'``, and the
+    whole is isolated in ``<bdi>`` so that a right-to-left mark cannot reorder
+    what surrounds it.
+    """
     safe = html.escape(text, quote=True)
     for char, ref in (("`", "&#96;"), ("$", "&#36;"), ("\\", "&#92;")):
         safe = safe.replace(char, ref)
