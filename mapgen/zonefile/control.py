@@ -21,6 +21,7 @@ from mapgen.errors import Mark, Problem, UsageError, ZoneDataError
 from mapgen.geodata.extracts import Geodata
 from mapgen.model import SIDES, Citation, Control, Front, Settlement, Spell
 from mapgen.zonefile._fields import read_url
+from mapgen.zonefile._numbers import INT32_MAX, whole
 from mapgen.zonefile._yaml import MAX_BYTES, Reader, did_you_mean
 from mapgen.zonefile.files import (
     UnreadableFileError,
@@ -197,7 +198,7 @@ def _settlement(
     lon = r.number(fields["lon"], "'lon'") if "lon" in fields else None
     coords = _cite(r, fields["coords"], citations, used) if "coords" in fields else None
     geonames = (
-        r.number(fields["geonames"], "'geonames'", integer=True, minimum=1)
+        whole(r, fields["geonames"], "'geonames'", minimum=1, maximum=INT32_MAX)
         if "geonames" in fields
         else None
     )

@@ -5,6 +5,7 @@ defect; none may print a traceback."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import stat
 import subprocess
@@ -13,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MAPGEN, ROOT
-from zonefiles import VALID, write
+from conftest import MAPGEN, ROOT, ZONES
+from zonefiles import VALID, line_of, write
 
 DEVICE = Path("/dev/null")
 
@@ -148,3 +149,106 @@ def test_explore_runs_no_script_from_a_name(
         assert tab.evaluate("typeof window.__pwned") == "undefined"
     finally:
         tab.close()
+
+
+# -- Crashes: every number is read with its range -------------------------------------
+
+BIG = "9" * 400
+IDLIB = "2017-09-15-astana-6-idlib.yaml"
+SOCHI = "2018-09-17-sochi.yaml"
+MEMO = "2017-05-04-astana-memorandum.yaml"
+DUHUR = "control/abu-al-duhur.yaml"
+
+
+def zones_with(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    zones = tmp_path / "zones"
+    shutil.copytree(ZONES, zones)
+    path = zones / name
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    return zones
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "said"),
+    [
+        (
+            IDLIB,
+            "parts: 3",
+            f"parts: {BIG}",
+            "'parts' should be a whole number from 2 to 100, found a number of 400 "
+            "digits (999999…)",
+        ),
+        (
+            IDLIB,
+            "number: 1\n",
+            f"number: {BIG}\n",
+            "'number' should be a whole number from 1 to 9,999, found a number of 400",
+        ),
+        (
+            IDLIB,
+            "number: 1\n",
+            "number: 3000000000\n",
+            "'number' should be at most 9,999, found 3,000,000,000",
+        ),
+        (
+            MEMO,
+            "value: 14500",
+            f"value: -{BIG}",
+            "'value' should be a whole number from 0 to 100,000,000, found a number "
+            "of 400 digits (-999999…)",
+        ),
+        (
+            MEMO,
+            "value: 14500",
+            "value: ١٤٥٠٠",
+            "'value' should be a whole number, found '١٤٥٠٠'",
+        ),
+        (
+            DUHUR,
+            "geonames: 164094",
+            f"geonames: {BIG}",
+            "'geonames' should be a whole number from 1 to 2,147,483,647, found a "
+            "number of 400 digits",
+        ),
+        (
+            SOCHI,
+            "max_km: 20",
+            "max_km: 1e300",
+            "'max_km' should be at most 500 km (a strip along a front line, not "
+            "wider than Syria), found 1e+300",
+        ),
+    ],
+    ids=[
+        "parts-400-digits",
+        "post-number-400-digits",
+        "post-number-over-a-gis-field",
+        "population-400-digits",
+        "population-arabic-digits",
+        "geonames-400-digits",
+        "band-1e300-km",
+    ],
+)
+def test_an_out_of_range_number_is_a_located_problem(
+    tmp_path: Path, name: str, old: str, new: str, said: str
+) -> None:
+    zones = zones_with(tmp_path, name, old, new)
+    line = line_of((zones / name).read_text("utf-8"), new.strip().split("\n")[0])
+    done = run("validate", str(zones))
+    assert done.returncode == 1, done.stderr
+    assert f"{Path(name).name}:{line}:" in done.stderr
+    assert said in done.stderr, done.stderr
+
+
+def test_a_failed_gis_download_is_not_blamed_on_the_installation(
+    tmp_path: Path,
+) -> None:
+    from mapgen.site.downloads import Downloads
+
+    broken = b'{"type": "FeatureCollection", "features": [{"type": "Feature"}]}'
+    job = Downloads(broken, {}, tmp_path / "out", previous=None, previous_key=None)
+    with pytest.raises(RuntimeError) as caught:
+        job.finish()
+    assert str(caught.value).startswith("the GIS downloads could not be written: ")
+    assert "installed" not in str(caught.value)
