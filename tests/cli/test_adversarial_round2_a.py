@@ -311,3 +311,52 @@ def test_a_zone_with_no_ground_on_its_first_day_builds_exports_and_opens(
     atlas = mapgen.open_atlas(zones)
     (zone,) = {v.zone_id for v in atlas.data.versions}
     assert atlas.data.lifecycle(zone)[0].stage == "declared"
+
+
+def dense_governorates(step: float = 0.002) -> dict[str, Any]:
+    """The packaged governorates with a vertex every ``step`` degrees, as
+    detailed as OCHA's own files (about 1.4 MB)."""
+    import json
+
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    raw: dict[str, Any] = json.loads(
+        (ROOT / "geodata" / "governorates.geojson").read_text("utf-8")
+    )
+    for feature in raw["features"]:
+        dense = shapely.segmentize(shape(feature["geometry"]), step)
+        feature["geometry"] = mapping(dense)
+    return raw
+
+
+def test_detailed_boundaries_are_read_as_geodata_and_as_boundaries(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    raw = dense_governorates()
+    geodata = tmp_path / "geodata"
+    shutil.copytree(ROOT / "geodata", geodata)
+    (geodata / "governorates.geojson").write_text(json.dumps(raw), "utf-8")
+    assert (geodata / "governorates.geojson").stat().st_size > 1_300_000
+    done = run("validate", "--geodata", str(geodata))
+    assert done.returncode == 0, done.stderr
+    assert "all valid" in done.stdout
+    raw["features"] = [
+        f for f in raw["features"] if f["properties"]["kind"] == "governorate"
+    ]
+    boundaries = tmp_path / "adm1.geojson"
+    boundaries.write_text(json.dumps(raw), "utf-8")
+    out = tmp_path / "zones.geojson"
+    done = run(
+        "export",
+        "--date",
+        "2018-01-01",
+        "--boundaries",
+        str(boundaries),
+        "-o",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b'{"type":"FeatureCollection"')
