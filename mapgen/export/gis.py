@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from mapgen.about import ATTRIBUTION, GOLAN_NOTE
 from mapgen.export.features import to_bytes
+from mapgen.export.safetext import clean
 from mapgen.outfile import place, target_of
 from mapgen.vocabulary import ZONE_KINDS
 from mapgen.zonefile.seeds import SEEDS
@@ -180,6 +182,9 @@ def frame(
     records = [flat_record(f, pcodes) for f in features]
     geoms = [shapely.geometry.shape(f["geometry"]) for f in features]
     df = pd.DataFrame.from_records(records, columns=COLUMNS)
+    for col in COLUMNS:
+        if col not in DATE_COLUMNS:
+            df[col] = [clean(v) if isinstance(v, str) else v for v in df[col]]
     for col in DATE_COLUMNS:
         df[col] = pd.to_datetime(df[col]).dt.date.astype("object")
         df.loc[df[col].isna(), col] = None
@@ -304,7 +309,46 @@ def _write_kml(gdf: geopandas.GeoDataFrame, path: Path) -> None:
         out[col] = [d.isoformat() if d is not None else None for d in out[col]]
     out["version"] = out["version"].astype("float64")
     out["number"] = out["number"].astype("float64")
+    # LIBKML puts text holding markup in a CDATA section, which "]]>" would
+    # end (and text holding "<![CDATA[" it writes with a bare "&"): both are
+    # written as marks (non-characters, which clean() keeps out of the data)
+    # and put back in the form XML allows where each mark landed.
+    for col in out.columns:
+        if col != "geometry" and any(isinstance(v, str) for v in out[col]):
+            out[col] = [_mark_cdata(v) if isinstance(v, str) else v for v in out[col]]
     _quiet_write(out, path, "LIBKML")
+    text = path.read_text("utf-8")
+    if _CDATA_END in text or _CDATA_START in text:
+        path.write_text(_restore_cdata(text), "utf-8")
+
+
+_CDATA_START, _CDATA_END = "\ufdd0", "\ufdd1"
+_CDATA = re.compile(r"<!\[CDATA\[.*?\]\]>", re.DOTALL)
+
+
+def _mark_cdata(text: str) -> str:
+    return text.replace("<![CDATA[", _CDATA_START).replace("]]>", _CDATA_END)
+
+
+def _restore_cdata(text: str) -> str:
+    """Each mark as the text it stands for: inside a CDATA section "]]>" is
+    split across two sections; in plain text both are escaped."""
+    out: list[str] = []
+    at = 0
+    for section in _CDATA.finditer(text):
+        out.append(_plain_marks(text[at : section.start()]))
+        out.append(
+            section.group()
+            .replace(_CDATA_START, "<![CDATA[")
+            .replace(_CDATA_END, "]]]]><![CDATA[>")
+        )
+        at = section.end()
+    out.append(_plain_marks(text[at:]))
+    return "".join(out)
+
+
+def _plain_marks(text: str) -> str:
+    return text.replace(_CDATA_START, "&lt;![CDATA[").replace(_CDATA_END, "]]&gt;")
 
 
 def _write_csv(

@@ -360,3 +360,64 @@ def test_detailed_boundaries_are_read_as_geodata_and_as_boundaries(
     )
     assert done.returncode == 0, done.stderr
     assert out.read_bytes().startswith(b'{"type":"FeatureCollection"')
+
+
+# -- Names that broke GIS files and figures -------------------------------------------
+
+# YAML escapes: start of heading, start of text, U+FFFE and NUL.
+ODD_NAME = r"Idlib ]]> <![CDATA[ & \x01\x02 \uFFFE \0 zone $x^2$ costs $5"
+ODD_SHOWN = "Idlib ]]> <![CDATA[ & \ufffd\ufffd \ufffd \ufffd zone $x^2$ costs $5"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "suffix", "inside", "field"),
+    [
+        ("kml", ".kml", "", "Name"),
+        ("gpkg", ".gpkg", "", "name"),
+        ("fgb", ".fgb", "", "name"),
+        ("shp", ".shp.zip", "/zones.shp", "name"),
+    ],
+)
+def test_a_name_with_markup_controls_and_nul_is_kept_whole_in_gis_files(
+    tmp_path: Path, fmt: str, suffix: str, inside: str, field: str
+) -> None:
+    import pyogrio
+
+    zones = tmp_path / "zones"
+    write(zones, VALID.replace("name: Test zone", f'name: "{ODD_NAME}"'))
+    out = tmp_path / f"atlas{suffix}"
+    done = run(
+        "export", "--all", "--zones", str(zones), "--format", fmt, "-o", str(out)
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr, done.stderr
+    where = f"/vsizip/{out}{inside}" if inside else str(out)
+    layer = "zones" if fmt == "gpkg" else None
+    names = list(pyogrio.read_dataframe(where, layer=layer)[field])
+    assert names == [ODD_SHOWN]
+
+
+def test_a_figure_draws_dollars_and_control_characters_as_plain_text(
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+    import warnings
+    import xml.etree.ElementTree as ET
+
+    import mapgen
+    from mapgen.site.figures import figure
+
+    zones = tmp_path / "zones"
+    write(zones, VALID.replace("name: Test zone", f'name: "{ODD_NAME}"'))
+    atlas = mapgen.open_atlas(zones)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        svg, png = figure(
+            atlas.data, atlas.resolved, atlas.geodata, dt.date(2017, 6, 1)
+        )
+    root = ET.fromstring(svg)
+    text = " ".join(
+        "".join(el.itertext()) for el in root.iter() if el.tag.endswith("}text")
+    )
+    assert " ".join(ODD_SHOWN.split()) in " ".join(text.split())
+    assert png.startswith(b"\x89PNG")
