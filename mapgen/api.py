@@ -298,7 +298,7 @@ class Atlas:
                 "dashArray": PRECISION_DASH.get(p["precision"]),
             }
             popup = folium.Popup(_popup_html(p), max_width=420)
-            layer = folium.FeatureGroup(name=html.escape(p["name"]))
+            layer = folium.FeatureGroup(name=_markup(p["name"]))
             if feature["geometry"]["type"] == "Point":
                 lon, lat = feature["geometry"]["coordinates"]
                 folium.CircleMarker(
@@ -309,13 +309,13 @@ class Atlas:
                     fill_color=colour,
                     fill_opacity=1,
                     popup=popup,
-                    tooltip=html.escape(p["name"]),
+                    tooltip=_markup(p["name"]),
                 ).add_to(layer)
             else:
                 shape = folium.GeoJson(
                     feature,
                     style_function=lambda _f, s=style: s,
-                    tooltip=html.escape(p["name"]),
+                    tooltip=_markup(p["name"]),
                 )
                 shape.add_child(popup)
                 shape.add_to(layer)
@@ -346,17 +346,31 @@ class Atlas:
         )
 
 
+def _markup(text: str) -> str:
+    """Give ``text`` as HTML that is inert inside a JavaScript template literal.
+
+    folium puts tooltips and popups between backticks: the backtick, ``$`` and
+    the backslash become character references as well as ``<&>"'``, and the
+    whole is isolated in ``<bdi>`` so that a right-to-left mark cannot reorder
+    what surrounds it.
+    """
+    safe = html.escape(text, quote=True)
+    for char, ref in (("`", "&#96;"), ("$", "&#36;"), ("\\", "&#92;")):
+        safe = safe.replace(char, ref)
+    return f"<bdi>{safe}</bdi>"
+
+
 def _popup_html(p: dict[str, Any]) -> str:
     from mapgen.export.gis import source_text
 
     def row(label: str, value: object) -> str:
-        return f"<tr><th>{label}</th><td>{html.escape(str(value))}</td></tr>"
+        return f"<tr><th>{label}</th><td>{_markup(str(value))}</td></tr>"
 
     sources = "".join(
-        f"<li>{html.escape(source_text(s))}</li>" for s in p.get("sources", [])
+        f"<li>{_markup(source_text(s))}</li>" for s in p.get("sources", [])
     )
     return (
-        f"<h4>{html.escape(p['name'])}</h4><table>"
+        f"<h4>{_markup(p['name'])}</h4><table>"
         + row("Kind", p["kind"])
         + row("Agreement", f"{p['agreement']['date']} {p['agreement']['title']}")
         + row("In force", f"{p['valid_from']} to {p.get('valid_to') or 'open'}")

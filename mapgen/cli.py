@@ -28,6 +28,7 @@ from mapgen.export.gis import FORMATS, SUFFIXES
 from mapgen.geodata.bundled import ZONES_DIR
 from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
 from mapgen.model import AtlasData
+from mapgen.outfile import target_of, write_output
 from mapgen.site.build import BuildInterruptedError, build, load_and_resolve
 from mapgen.zonefile.files import BIBLIOGRAPHY, data_files, display_path
 
@@ -363,6 +364,7 @@ def _check_output(output: Path | None, zones: Path) -> None:
         )
     if not target.parent.is_dir():
         raise UsageError(f"-o {output}: the folder {output.parent} does not exist.")
+    target_of(output)
 
 
 def _deliver(output: Path | None, data: bytes) -> None:
@@ -373,20 +375,9 @@ def _deliver(output: Path | None, data: bytes) -> None:
 
 
 def _write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it into
-    place, so that a failure (a full disk) never leaves a half-written file."""
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give a file name.")
-    if not path.parent.is_dir():
-        raise UsageError(f"The folder {path.parent} does not exist.")
-    tmp = path.parent / f".{path.name}.mapgen-{os.getpid()}.tmp"
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    write_output(path, data)
 
 
 def _snapshot(zones: Path) -> tuple[tuple[str, int, int], ...] | None:

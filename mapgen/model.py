@@ -362,17 +362,18 @@ class AtlasData:
     def lifecycle(self, zone_id: str) -> list[Event]:
         """The zone's life across its versions, in date order."""
         everything = self.history(zone_id)
-        # A version's dated states after its first do not revise it.
-        versions = [v for v in everything if v.declared_from in (None, v.valid_from)]
-        first = versions[0]
-        events = [
-            Event("declared", first.valid_from, f"by the {first.agreement.title}", ())
-        ]
-        for v in versions:
-            if v is not first:
-                events.append(
-                    Event("revised", v.valid_from, f"by the {v.agreement.title}", ())
-                )
+        if not everything:
+            return []
+        # A version's dated states after its first do not revise it; its first
+        # state may be missing (no ground held on its first day), so versions
+        # are told apart by the day they were declared.
+        declared: dict[dt.date, ZoneVersion] = {}
+        for v in everything:
+            declared.setdefault(v.declared_from or v.valid_from, v)
+        events: list[Event] = []
+        for i, (day, v) in enumerate(sorted(declared.items(), key=lambda kv: kv[0])):
+            stage = "revised" if i else "declared"
+            events.append(Event(stage, day, f"by the {v.agreement.title}", ()))
             events.extend(v.events)
         last = everything[-1]
         if last.valid_to is not None:

@@ -23,6 +23,8 @@ DOWNLOADS = (
 )
 # The CSV writer adds its HXL-tagged copy beside it.
 FILES = tuple(name for _, name in DOWNLOADS) + ("atlas-hxl.csv",)
+# The exit status of a worker that could not import the GIS libraries.
+MISSING = 3
 
 
 def write_all(collection_path: Path, out: Path, pcodes: dict[str, str]) -> None:
@@ -43,6 +45,8 @@ def serve() -> int:
             write_all(
                 Path(request["collection"]), Path(request["out"]), request["pcodes"]
             )
+        except ImportError as exc:
+            print(f"missing: {exc}".replace("\n", " "), flush=True)
         except Exception as exc:  # reported to the build, which says it in a sentence
             print(f"error: {type(exc).__name__}: {exc}".replace("\n", " "), flush=True)
         else:
@@ -54,7 +58,13 @@ def main(argv: list[str]) -> int:
     if argv == ["--serve"]:
         return serve()
     collection, out, pcodes = argv
-    write_all(Path(collection), Path(out), json.loads(pcodes))
+    try:
+        write_all(Path(collection), Path(out), json.loads(pcodes))
+    except ImportError as exc:
+        # Only a missing library is the installation's fault; anything else
+        # reaches the build as the error it is.
+        print(f"missing: {exc}", file=sys.stderr)
+        return MISSING
     return 0
 
 

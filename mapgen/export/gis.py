@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -23,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from mapgen.about import ATTRIBUTION, GOLAN_NOTE
 from mapgen.export.features import to_bytes
+from mapgen.export.safetext import clean
+from mapgen.outfile import place, target_of
 from mapgen.vocabulary import ZONE_KINDS
 from mapgen.zonefile.seeds import SEEDS
 
@@ -179,6 +182,9 @@ def frame(
     records = [flat_record(f, pcodes) for f in features]
     geoms = [shapely.geometry.shape(f["geometry"]) for f in features]
     df = pd.DataFrame.from_records(records, columns=COLUMNS)
+    for col in COLUMNS:
+        if col not in DATE_COLUMNS:
+            df[col] = [clean(v) if isinstance(v, str) else v for v in df[col]]
     for col in DATE_COLUMNS:
         df[col] = pd.to_datetime(df[col]).dt.date.astype("object")
         df.loc[df[col].isna(), col] = None
@@ -205,8 +211,10 @@ def write(
     pcodes: dict[str, str],
 ) -> None:
     """Write ``collection`` as ``fmt`` to ``path``, whole or not at all (written
-    beside it first, then renamed into place)."""
-    tmpdir = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    beside it first, then put in place by :func:`mapgen.outfile.place`)."""
+    real = target_of(path)
+    beside = real.parent if not real.exists() or real.is_file() else None
+    tmpdir = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=beside))
     try:
         tmp = tmpdir / path.name
         if fmt == "geojson":
@@ -222,7 +230,7 @@ def write(
         else:
             raise ValueError(f"unknown format {fmt!r}")
         for made in sorted(tmpdir.iterdir()):
-            os.replace(made, path.with_name(made.name))
+            place(made, path.with_name(made.name))
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
 
@@ -301,7 +309,46 @@ def _write_kml(gdf: geopandas.GeoDataFrame, path: Path) -> None:
         out[col] = [d.isoformat() if d is not None else None for d in out[col]]
     out["version"] = out["version"].astype("float64")
     out["number"] = out["number"].astype("float64")
+    # LIBKML puts text holding markup in a CDATA section, which "]]>" would
+    # end (and text holding "<![CDATA[" it writes with a bare "&"): both are
+    # written as marks (non-characters, which clean() keeps out of the data)
+    # and put back in the form XML allows where each mark landed.
+    for col in out.columns:
+        if col != "geometry" and any(isinstance(v, str) for v in out[col]):
+            out[col] = [_mark_cdata(v) if isinstance(v, str) else v for v in out[col]]
     _quiet_write(out, path, "LIBKML")
+    text = path.read_text("utf-8")
+    if _CDATA_END in text or _CDATA_START in text:
+        path.write_text(_restore_cdata(text), "utf-8")
+
+
+_CDATA_START, _CDATA_END = "\ufdd0", "\ufdd1"
+_CDATA = re.compile(r"<!\[CDATA\[.*?\]\]>", re.DOTALL)
+
+
+def _mark_cdata(text: str) -> str:
+    return text.replace("<![CDATA[", _CDATA_START).replace("]]>", _CDATA_END)
+
+
+def _restore_cdata(text: str) -> str:
+    """Each mark as the text it stands for: inside a CDATA section "]]>" is
+    split across two sections; in plain text both are escaped."""
+    out: list[str] = []
+    at = 0
+    for section in _CDATA.finditer(text):
+        out.append(_plain_marks(text[at : section.start()]))
+        out.append(
+            section.group()
+            .replace(_CDATA_START, "<![CDATA[")
+            .replace(_CDATA_END, "]]]]><![CDATA[>")
+        )
+        at = section.end()
+    out.append(_plain_marks(text[at:]))
+    return "".join(out)
+
+
+def _plain_marks(text: str) -> str:
+    return text.replace(_CDATA_START, "&lt;![CDATA[").replace(_CDATA_END, "]]&gt;")
 
 
 def _write_csv(

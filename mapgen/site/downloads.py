@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from mapgen.errors import UsageError
-from mapgen.export.downloads import FILES
+from mapgen.export.downloads import FILES, MISSING
 
 # Change when the downloads' content changes for the same input.
 _FORMAT_VERSION = b"mapgen-downloads-1"
@@ -86,17 +86,12 @@ class Downloads:
                 answer = self.worker.stdout.readline().strip()
                 self._pending = False
                 if answer != "ok":
-                    raise UsageError(
-                        f"The GIS downloads could not be written ({answer or 'the worker stopped'})."
-                    )
+                    _failed(answer or "error: the worker stopped", missing=False)
             if self.proc is not None:
                 _, err = self.proc.communicate()
                 if self.proc.returncode != 0:
-                    last = (err.strip().splitlines() or ["no message"])[-1]
-                    raise UsageError(
-                        f"The GIS downloads could not be written ({last}); check that "
-                        "geopandas and pyogrio are installed."
-                    )
+                    lines = err.strip().splitlines() or ["no message"]
+                    _failed(lines[-1], missing=self.proc.returncode == MISSING)
         finally:
             self.cancel()
         return {f"downloads/{n}": (self.out / n).stat().st_size for n in FILES}
@@ -114,3 +109,16 @@ class Downloads:
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
+
+
+def _failed(answer: str, *, missing: bool) -> None:
+    """Say why the downloads were not written: the installation only when a
+    library could not be imported; anything else is a bug, reported as one."""
+    if missing or answer.startswith("missing: "):
+        raise UsageError(
+            f"The GIS downloads could not be written ({answer.removeprefix('missing: ')}"
+            "); check that geopandas and pyogrio are installed."
+        )
+    raise RuntimeError(
+        f"the GIS downloads could not be written: {answer.removeprefix('error: ')}"
+    )

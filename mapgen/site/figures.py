@@ -27,12 +27,14 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.text import Text
 from numpy.typing import NDArray
 from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 
 from mapgen.about import ATTRIBUTION, GOLAN_NOTE
 from mapgen.export.features import zone_colour
+from mapgen.export.safetext import clean
 from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.projection import to_metres
 from mapgen.geometry.resolve import Resolved
@@ -245,7 +247,7 @@ class _Labels:
 
     def size(self, text: str, prop: FontProperties) -> tuple[float, float]:
         widths, heights = [], []
-        for line in text.split("\n"):
+        for line in clean(text).split("\n"):
             w, h, _ = self.measure(line, prop, ismath=False)
             widths.append(w)
             heights.append(h * 1.25)
@@ -795,9 +797,15 @@ def figure(
             "svg.fonttype": "none",
             "svg.hashsalt": "mapgen-figures",
             "hatch.linewidth": 0.6,
+            # Text from the data is text: a "$" in a name is not maths.
+            "text.parse_math": False,
         }
     ):
         fig = _draw(atlas, resolved, geodata, day)
+        # Every text drawn, in one pass: what SVG and the fonts cannot carry
+        # (control characters, U+FFFE, NUL) becomes U+FFFD.
+        for text in fig.findobj(Text):
+            text.set_text(clean(text.get_text()))
         svg = io.BytesIO()
         fig.savefig(svg, format="svg", dpi=DPI, metadata={"Date": None})
         png = io.BytesIO()

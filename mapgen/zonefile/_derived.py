@@ -6,10 +6,17 @@ from yaml.nodes import Node
 
 from mapgen.model import SIDES, Band, Event, Part, Slice
 from mapgen.zonefile._fields import read_outline, read_sources
+from mapgen.zonefile._numbers import distance, whole
 from mapgen.zonefile._yaml import Reader
 from mapgen.zonefile.keys import KEYS
 
 EVENT_STAGES = ("maps-agreed", "in-force")
+# Syria is about 800 km across: a wider strip is a typing slip, and the
+# geometry library fails on widths far beyond the map.
+BAND_MAX_KM = 500.0
+BAND_WHY = "a strip along a front line, not wider than Syria"
+# Equal-area slices of one zone; each slice is one more cut of the zone.
+MAX_PARTS = 100
 
 
 def read_derivation(r: Reader, node: Node) -> Band | Slice | None:
@@ -38,12 +45,11 @@ def _band(r: Reader, node: Node, base: str) -> Band | None:
     )
     if fields is None:
         return None
-    lo = r.number(fields["min_km"], "'min_km'") if "min_km" in fields else None
-    hi = r.number(fields["max_km"], "'max_km'") if "max_km" in fields else None
-    inner = (
-        r.number(fields["inner_edge_km"], "'inner_edge_km'")
-        if "inner_edge_km" in fields
+    lo, hi, inner = (
+        distance(r, fields[key], f"'{key}'", maximum=BAND_MAX_KM, why=BAND_WHY)
+        if key in fields
         else None
+        for key in ("min_km", "max_km", "inner_edge_km")
     )
     basis = r.text(fields["basis"], "'basis'") if "basis" in fields else None
     ok = True
@@ -101,12 +107,12 @@ def _slice(r: Reader, node: Node, base: str) -> Slice | None:
         else None
     )
     parts = (
-        r.number(fields["parts"], "'parts'", integer=True, minimum=2)
+        whole(r, fields["parts"], "'parts'", minimum=2, maximum=MAX_PARTS)
         if "parts" in fields
         else None
     )
     index = (
-        r.number(fields["index"], "'index'", integer=True, minimum=1)
+        whole(r, fields["index"], "'index'", minimum=1, maximum=MAX_PARTS)
         if "index" in fields
         else None
     )

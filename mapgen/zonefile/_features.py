@@ -13,9 +13,12 @@ from mapgen.errors import Mark
 from mapgen.geodata.extracts import Geodata, Town
 from mapgen.model import PRECISIONS, STATUSES, AgreementRef, Obligation, Post, Route
 from mapgen.zonefile._fields import read_part, read_sources, read_town
+from mapgen.zonefile._numbers import whole
 from mapgen.zonefile._yaml import Reader
 from mapgen.zonefile.keys import KEYS
 
+# Observation posts are numbered from 1 by the agreement that sets them up.
+MAX_POST_NUMBER = 9_999
 FEATURE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -46,7 +49,7 @@ def read_posts(
             _feature_id(r, fields["id"], "a post 'id'") if "id" in fields else None
         )
         number = (
-            r.number(fields["number"], "'number'", integer=True, minimum=1)
+            whole(r, fields["number"], "'number'", minimum=1, maximum=MAX_POST_NUMBER)
             if "number" in fields
             else None
         )

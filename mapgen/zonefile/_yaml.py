@@ -312,8 +312,10 @@ class Reader:
         try:
             if not isinstance(node, ScalarNode) or not _plain(node):
                 raise ValueError
+            if len(raw) > 30:
+                raise ValueError
             value = float(int(raw)) if integer else float(raw)
-        except ValueError:
+        except (ValueError, OverflowError):
             self.error(node, f"{what} should be {kind}, found {_shape(node)}")
             return None
         if value != value or value in (float("inf"), float("-inf")):

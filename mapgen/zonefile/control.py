@@ -22,6 +22,7 @@ from mapgen.geodata.extracts import Geodata
 from mapgen.histories import spells_from_facts
 from mapgen.model import SIDES, Citation, Control, Fact, Front, Settlement
 from mapgen.zonefile._fields import read_url
+from mapgen.zonefile._numbers import INT32_MAX, whole
 from mapgen.zonefile._yaml import Reader, did_you_mean
 from mapgen.zonefile.files import (
     CONTROL_FILE,
@@ -201,7 +202,7 @@ def _settlement(
     lon = r.number(fields["lon"], "'lon'") if "lon" in fields else None
     coords = cite(r, fields["coords"], citations, used) if "coords" in fields else None
     geonames = (
-        r.number(fields["geonames"], "'geonames'", integer=True, minimum=1)
+        whole(r, fields["geonames"], "'geonames'", minimum=1, maximum=INT32_MAX)
         if "geonames" in fields
         else None
     )

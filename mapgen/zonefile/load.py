@@ -41,6 +41,7 @@ from mapgen.zonefile._fields import (
     read_part,
     read_sources,
 )
+from mapgen.zonefile._numbers import whole
 from mapgen.zonefile._yaml import Reader, did_you_mean
 from mapgen.zonefile.bibliography import read_bibliography
 from mapgen.zonefile.control import load_control
@@ -54,6 +55,9 @@ from mapgen.zonefile.files import (
 )
 from mapgen.zonefile.keys import KEYS
 
+# A zone's people, fighters or families: more than any country's population is
+# a typing slip (and would not fit the GIS exports' integer fields).
+MAX_PEOPLE = 100_000_000
 ZONE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -524,7 +528,7 @@ def _population(r: Reader, node: Node) -> tuple[Figure, ...]:
         if fields is None:
             continue
         value = (
-            r.number(fields["value"], "'value'", integer=True, minimum=0)
+            whole(r, fields["value"], "'value'", minimum=0, maximum=MAX_PEOPLE)
             if "value" in fields
             else None
         )

@@ -12,8 +12,11 @@ import json
 from typing import Any
 
 from mapgen.model import FATES, KINDS, PRECISIONS, SIDES, STATUSES
-from mapgen.zonefile._derived import EVENT_STAGES
+from mapgen.zonefile._derived import BAND_MAX_KM, EVENT_STAGES, MAX_PARTS
+from mapgen.zonefile._features import MAX_POST_NUMBER
+from mapgen.zonefile._numbers import INT32_MAX
 from mapgen.zonefile.keys import KEYS
+from mapgen.zonefile.load import MAX_PEOPLE
 from mapgen.zonefile.seeds import SEEDS
 
 DATE = {
@@ -32,6 +35,7 @@ POINT = {
     "maxItems": 2,
     "description": "[lon, lat]",
 }
+BAND_KM = {"type": "number", "exclusiveMinimum": 0, "maximum": BAND_MAX_KM}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -69,14 +73,12 @@ def field_types(governorates: list[str]) -> dict[str, dict[str, Any]]:
         "buffer_km": {"type": "number", "minimum": 0, "maximum": 50},
         "outline": {"type": "array", "items": POINT, "minItems": 3},
         "lon": NUMBER, "lat": NUMBER,
-        "number": {"type": "integer", "minimum": 1},
-        "value": {"type": "integer", "minimum": 0},
-        "min_km": {"type": "number", "exclusiveMinimum": 0},
-        "max_km": {"type": "number", "exclusiveMinimum": 0},
-        "inner_edge_km": {"type": "number", "exclusiveMinimum": 0},
+        "number": {"type": "integer", "minimum": 1, "maximum": MAX_POST_NUMBER},
+        "value": {"type": "integer", "minimum": 0, "maximum": MAX_PEOPLE},
+        "min_km": BAND_KM, "max_km": BAND_KM, "inner_edge_km": BAND_KM,
         "bearing_deg": {"type": "number", "minimum": 0, "exclusiveMaximum": 360},
-        "parts": {"type": "integer", "minimum": 2},
-        "index": {"type": "integer", "minimum": 1},
+        "parts": {"type": "integer", "minimum": 2, "maximum": MAX_PARTS},
+        "index": {"type": "integer", "minimum": 1, "maximum": MAX_PARTS},
         "sources": _list("source", min_items=1),
         "zones": _list("zone"), "posts": _list("post"), "routes": _list("route"),
         "obligations": _list("obligation"), "population": _list("figure"),
@@ -173,7 +175,7 @@ def build_control_schema(governorates: list[str]) -> dict[str, Any]:
         "read_at": {"type": "string", "pattern": "^https?://"},
         "name": TEXT, "name_ar": TEXT, "governorate": {"enum": governorates},
         "lat": NUMBER, "lon": NUMBER, "coords": key,
-        "geonames": {"type": "integer", "minimum": 1},
+        "geonames": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
         "control": _list("control_entry", min_items=1),
         "from": DATE, "attested": DATE, "side": {"enum": list(SIDES)},
         "was": {"enum": list(SIDES)}, "note": TEXT,
