@@ -197,8 +197,10 @@ def assemble(
                 seeds[i].spells = _from_neighbour(
                     seed, [(map_xy[j], p) for j, p in enumerate(ground)], snapshot
                 )
+        curated_seeds = seeds[: len(settlements)]
+        grid = _grid([seed.metric for seed in curated_seeds], FOLLOW_KM * 1000)
         for j, p in extra:
-            spells = _followed(p, map_xy[j], seeds[: len(settlements)], snapshot)
+            spells = _followed(p, map_xy[j], curated_seeds, grid, snapshot)
             seeds.append(_Seed(_map_settlement(p, spells, coords), map_xy[j], spells))
     for pocket in sorted(pockets, key=lambda p: (p.day, p.pocket_id)):
         _apply(pocket, seeds, problems)
@@ -382,6 +384,7 @@ def _followed(
     place: MapPlace,
     xy: tuple[float, float],
     curated: list[_Seed],
+    grid: dict[tuple[int, int], list[int]],
     snapshot: Snapshot,
 ) -> tuple[Spell, ...]:
     """A snapshot place's spells: the nearest curated settlement's history (as
@@ -390,7 +393,7 @@ def _followed(
     side = place.ground_side
     assert side is not None
     best: tuple[float, _Seed] | None = None
-    for seed in curated:
+    for seed in (curated[i] for i in _near(grid, FOLLOW_KM * 1000, xy, 1)):
         d = _km(xy, seed.metric)
         if d > FOLLOW_KM or (best is not None and d >= best[0]):
             continue

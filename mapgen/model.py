@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from mapgen.errors import Mark, Problem
@@ -497,7 +498,7 @@ class Control:
     # Worth saying, not errors: where the map's snapshot and a file disagree.
     warnings: tuple[Problem, ...] = ()
 
-    @property
+    @functools.cached_property
     def settlements(self) -> tuple[Settlement, ...]:
         return tuple(s for f in self.fronts for s in f.settlements)
 

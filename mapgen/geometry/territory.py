@@ -28,7 +28,6 @@ from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.clean import polygons_only
 from mapgen.geometry.projection import (
     area_km2,
-    many_to_degrees,
     many_to_metres,
     to_degrees,
     to_metres,
@@ -82,42 +81,7 @@ def territory_on(
     control: Control, geodata: Geodata, day: dt.date, *, reach_km: float = REACH_KM
 ) -> Territory:
     """Each side's territory on ``day`` (lon/lat geometries)."""
-    known = [(s, side) for s in control.settlements if (side := s.side_on(day))]
-    if not known:
-        return Territory(day, {}, (), reach_km)
-    metric = many_to_metres(shapely.points([(s.lon, s.lat) for s, _ in known]))
-    syria = geodata.syria
-    envelope = to_metres(syria.envelope).buffer(reach_km * 1000)
-    cells = voronoi_cells(metric, envelope)
-    cells = shapely.intersection(
-        cells, shapely.buffer(metric, reach_km * 1000, quad_segs=8)
-    )
-    # Back to degrees, then clipped to Syria there (a clip in metres would leave
-    # border edges a few centimetres off the degree-space border). Only cells that
-    # cross the border are clipped, each against the border's piece in its box.
-    cells = many_to_degrees(cells)
-    shapely.prepare(syria)
-    inside = shapely.contains_properly(syria, cells)
-    by_side: dict[str, list[BaseGeometry]] = {}
-    for (_, side), cell, within in zip(known, cells, inside, strict=True):
-        if not within:
-            cell = polygons_only(cell.intersection(_border_piece(syria, cell)))
-        if not cell.is_empty:
-            by_side.setdefault(side, []).append(cell)
-    sides = {
-        side: polygons_only(shapely.make_valid(shapely.union_all(cells_of_side)))
-        for side, cells_of_side in sorted(by_side.items())
-    }
-    return Territory(day, sides, tuple(known), reach_km)
-
-
-def _border_piece(syria: BaseGeometry, cell: BaseGeometry) -> BaseGeometry:
-    """The part of Syria in the cell's bounding box (cheaper to intersect than
-    the whole country); the whole country where GEOS cannot cut it cleanly."""
-    try:
-        return shapely.make_valid(shapely.clip_by_rect(syria, *cell.bounds))
-    except shapely.errors.GEOSException:
-        return syria
+    return Ground(control, geodata).territory(day, reach_km=reach_km)
 
 
 def front_distances(territory: Territory) -> list[float]:
@@ -165,6 +129,7 @@ class Ground:
             BaseGeometry,
         ] = {}
         self._signatures: dict[dt.date, str] = {}
+        self._reaches: dict[tuple[bytes, float], BaseGeometry] = {}
 
     def sides_on(self, day: dt.date) -> tuple[str | None, ...]:
         """Who held each settlement on ``day`` (None before its history)."""
@@ -232,6 +197,39 @@ class Ground:
                 else shapely.MultiPolygon()
             )
         return self._land[key]
+
+    def territory(self, day: dt.date, *, reach_km: float = REACH_KM) -> Territory:
+        """Each side's territory on ``day``: its settlements' whole cells, cut at
+        ``reach_km`` from every known settlement and clipped to Syria."""
+        sides = self.sides_on(day)
+        known = [
+            (s, side) for s, side in zip(self.settlements, sides, strict=True) if side
+        ]
+        if not known:
+            return Territory(day, {}, (), reach_km)
+        cells, _, cell_sides = self._cells_on(day)
+        reach = self._reach(bytes(1 if side else 0 for side in sides), reach_km)
+        out: dict[str, BaseGeometry] = {}
+        for side in sorted(set(cell_sides)):
+            pick = np.array([s == side for s in cell_sides], dtype=bool)
+            land = to_degrees(shapely.coverage_union_all(cells[pick]))
+            shapely.prepare(land)
+            ground = polygons_only(shapely.make_valid(land.intersection(reach)))
+            if not ground.is_empty:
+                out[side] = ground
+        return Territory(day, out, tuple(known), reach_km)
+
+    def _reach(self, mask: bytes, reach_km: float) -> BaseGeometry:
+        """Syria within ``reach_km`` of a known settlement (lon/lat), once per
+        set of known settlements."""
+        key = (mask, reach_km)
+        if key not in self._reaches:
+            known = [i for i, m in enumerate(mask) if m]
+            discs = shapely.buffer(self.metric[known], reach_km * 1000, quad_segs=8)
+            near = to_degrees(shapely.union_all(discs))
+            syria = self.geodata.syria
+            self._reaches[key] = shapely.make_valid(near.intersection(syria))
+        return self._reaches[key]
 
     def near(self, area: BaseGeometry, km: float) -> list[Settlement]:
         """The settlements within ``km`` of ``area`` (lon/lat)."""

@@ -35,7 +35,7 @@ from mapgen.export.control import settlements_collection, territory_collection
 from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.geojson import dumps_compact
 from mapgen.geometry.resolve import Resolved, resolve_atlas
-from mapgen.geometry.territory import territory_on
+from mapgen.geometry.territory import Ground
 from mapgen.model import AtlasData
 from mapgen.site import render, render_compare
 from mapgen.site.downloads import Downloads
@@ -379,8 +379,10 @@ def _write_control(
     index = {f["id"]: i for i, f in enumerate(everything["features"])}
     horizon = control.horizon
 
+    ground = Ground(control, geodata)
+
     def layer(day: dt.date) -> bytes:
-        territory = territory_on(control, geodata, day)
+        territory = ground.territory(day)
         points = [
             [
                 s.name,
