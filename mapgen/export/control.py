@@ -45,12 +45,15 @@ def settlements_collection(control: Control) -> dict[str, Any]:
                     "name_ar": s.name_ar,
                     "governorate": s.governorate,
                     "front": s.front,
+                    "kind": s.kind,
+                    "origin": s.origin,
                     "coordinates_from": _citation(s.coords),
                     "geonames": s.geonames,
                     "history": [
                         {
                             "from": spell.start.isoformat(),
                             "side": spell.side,
+                            "inferred": spell.inferred,
                             "sources": [_citation(c) for c in spell.sources],
                             **({"note": spell.note} if spell.note else {}),
                         }
