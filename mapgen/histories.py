@@ -202,8 +202,14 @@ def assemble(
         for j, p in extra:
             spells = _followed(p, map_xy[j], curated_seeds, grid, snapshot)
             seeds.append(_Seed(_map_settlement(p, spells, coords), map_xy[j], spells))
-    for pocket in sorted(pockets, key=lambda p: (p.day, p.pocket_id)):
-        _apply(pocket, seeds, problems)
+    if pockets:
+        names: dict[str, list[int]] = {}
+        for i, seed in enumerate(seeds):
+            for key in name_keys(seed.settlement.name):
+                names.setdefault(key, []).append(i)
+        links = _neighbours([seed.metric for seed in seeds])
+        for pocket in sorted(pockets, key=lambda p: (p.day, p.pocket_id)):
+            _apply(pocket, seeds, names, links, problems)
     fronts = []
     by_front: dict[str, list[Settlement]] = {}
     for seed in seeds:
@@ -483,16 +489,18 @@ def _map_settlement(
 def _apply(
     pocket: Pocket,
     seeds: list[_Seed],
+    names: dict[str, list[int]],
+    links: dict[int, list[int]],
     problems: list[Problem],
 ) -> None:
     """Pass every place of the pocket held by a losing side on the day before
     the deal to the winning side on its day."""
     eve = pocket.day - ONE_DAY
     sides = [_side_on(seed.spells, eve) for seed in seeds]
-    starts = _pocket_seeds(pocket, seeds, sides, problems)
+    starts = _pocket_seeds(pocket, seeds, names, sides, problems)
     if not starts:
         return
-    inside = _component(starts, seeds, sides, pocket)
+    inside = _component(starts, seeds, links, sides, pocket)
     deal = Spell(
         pocket.day,
         pocket.to,
@@ -515,16 +523,14 @@ def _apply(
 def _pocket_seeds(
     pocket: Pocket,
     seeds: list[_Seed],
+    names: dict[str, list[int]],
     sides: list[str | None],
     problems: list[Problem],
 ) -> list[int]:
     """The seeds the pocket's named places stand for, held by a losing side."""
     out: list[int] = []
     for place in pocket.places:
-        keys = name_keys(place.name)
-        found = [
-            i for i, seed in enumerate(seeds) if keys & name_keys(seed.settlement.name)
-        ]
+        found = sorted({i for key in name_keys(place.name) for i in names.get(key, [])})
         if place.lon is not None and place.lat is not None:
             (xy,) = _metres([(place.lon, place.lat)])
             found = [i for i in found if _km(seeds[i].metric, xy) <= SAME_NAME_KM]
@@ -565,30 +571,33 @@ def _pocket_seeds(
 
 
 def _component(
-    starts: list[int], seeds: list[_Seed], sides: list[str | None], pocket: Pocket
+    starts: list[int],
+    seeds: list[_Seed],
+    links: dict[int, list[int]],
+    sides: list[str | None],
+    pocket: Pocket,
 ) -> set[int]:
     """The places held by a losing side reached from ``starts`` through
     neighbours held by a losing side (within ``reach_km`` of a named place
     when the pocket gives one)."""
-    losing = [i for i, s in enumerate(sides) if s in pocket.losing]
-    index = {i: k for k, i in enumerate(losing)}
-    xy = [seeds[i].metric for i in losing]
-    edges = _neighbours(xy)
     named = [seeds[i].metric for i in starts]
-    allowed = {
-        k
-        for k, p in enumerate(xy)
-        if pocket.reach_km is None or min(_km(p, q) for q in named) <= pocket.reach_km
-    }
-    seen = {index[i] for i in starts if index.get(i) in allowed}
+
+    def allowed(i: int) -> bool:
+        if sides[i] not in pocket.losing:
+            return False
+        if pocket.reach_km is None:
+            return True
+        return min(_km(seeds[i].metric, q) for q in named) <= pocket.reach_km
+
+    seen = {i for i in starts if allowed(i)}
     queue = deque(seen)
     while queue:
-        k = queue.popleft()
-        for m in edges.get(k, ()):
-            if m not in seen and m in allowed:
-                seen.add(m)
-                queue.append(m)
-    return {losing[k] for k in seen}
+        i = queue.popleft()
+        for j in links.get(i, ()):
+            if j not in seen and allowed(j):
+                seen.add(j)
+                queue.append(j)
+    return seen
 
 
 def _neighbours(xy: list[tuple[float, float]]) -> dict[int, list[int]]:

@@ -71,6 +71,13 @@ def site(tmp_path_factory: pytest.TempPathFactory, geodata: Geodata) -> Path:
     return out
 
 
+def site_copy(site: Path, out: Path) -> Path:
+    """A copy of the session's built site at ``out`` (a site mapgen built, stamp
+    included), for tests that need a previous site, not a build of their own."""
+    shutil.copytree(site, out, symlinks=True)
+    return out
+
+
 def tree_digest(root: Path) -> dict[str, str]:
     """SHA-256 of every file below ``root``, by relative path."""
     return {

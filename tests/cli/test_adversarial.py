@@ -17,10 +17,19 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import MAPGEN, ROOT, ZONES, Lines, OfflinePage, tree_digest
+from conftest import (
+    MAPGEN,
+    ROOT,
+    ZONES,
+    Lines,
+    OfflinePage,
+    site_copy,
+    tree_digest,
+)
 from zonefiles import VALID, line_of, write
 
 from mapgen import cli
+from mapgen.cache import BuildCache
 from mapgen.errors import ZoneDataError
 from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
 from mapgen.site.build import build
@@ -80,10 +89,9 @@ def test_out_that_would_destroy_files_is_refused(tmp_path: Path, out: str) -> No
 
 
 def test_a_site_holding_a_file_mapgen_did_not_write_is_not_replaced(
-    tmp_path: Path,
+    tmp_path: Path, site: Path
 ) -> None:
-    out = tmp_path / "site"
-    build(ZONES, out, GEODATA)
+    out = site_copy(site, tmp_path / "site")
     (out / "my-notes.txt").write_text("keep me")
     done = run("build", "--out", str(out))
     assert done.returncode == 2
@@ -112,9 +120,12 @@ def test_invalid_data_creates_no_folders(tmp_path: Path) -> None:
 # -- atomic swap, lock, leftovers ---------------------------------------------------
 
 
-def test_output_never_goes_missing_while_builds_swap_it_in(tmp_path: Path) -> None:
-    out = tmp_path / "output"
-    build(ZONES, out, GEODATA)
+def test_output_never_goes_missing_while_builds_swap_it_in(
+    tmp_path: Path, site: Path
+) -> None:
+    out = site_copy(site, tmp_path / "output")
+    # One cache for the three builds: what is tested is the swap, not the drawing.
+    cache = BuildCache()
     missing: list[float] = []
     stop = threading.Event()
 
@@ -127,14 +138,14 @@ def test_output_never_goes_missing_while_builds_swap_it_in(tmp_path: Path) -> No
     watcher.start()
     try:
         for _ in range(3):
-            build(ZONES, out, GEODATA)
+            build(ZONES, out, GEODATA, cache)
     finally:
         stop.set()
         watcher.join()
     assert missing == []
 
 
-def test_concurrent_builds_queue_and_both_succeed(tmp_path: Path) -> None:
+def test_concurrent_builds_queue_and_both_succeed(tmp_path: Path, site: Path) -> None:
     out = tmp_path / "output"
     procs = [
         subprocess.Popen(
@@ -150,9 +161,7 @@ def test_concurrent_builds_queue_and_both_succeed(tmp_path: Path) -> None:
     for proc, (_, err) in zip(procs, results, strict=True):
         assert proc.returncode == 0, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
-    reference = tmp_path.parent / f"{tmp_path.name}-ref"
-    build(ZONES, reference, GEODATA)
-    assert tree_digest(out) == tree_digest(reference)
+    assert tree_digest(out) == tree_digest(site)
 
 
 def test_a_killed_build_leaves_a_folder_the_next_build_removes(tmp_path: Path) -> None:
@@ -470,10 +479,12 @@ def test_export_with_stdout_closed_is_one_sentence() -> None:
 
 
 def test_a_full_disk_during_a_build_keeps_the_previous_site(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    site: Path,
 ) -> None:
-    out = tmp_path / "output"
-    build(ZONES, out, GEODATA)
+    out = site_copy(site, tmp_path / "output")
     before = tree_digest(out)
     real = Path.write_bytes
 
@@ -598,19 +609,29 @@ def test_watch_survives_files_and_the_folder_coming_and_going(tmp_path: Path) ->
 
 
 def test_a_non_editable_install_builds_the_same_site_from_anywhere(
-    tmp_path: Path,
+    tmp_path: Path, site: Path
 ) -> None:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    pip = subprocess.run(
+    # What the lock says, then the project itself (a wheel, not editable).
+    python = str(venv / "bin" / "python")
+    pip_install = [python, "-m", "pip", "install", "--disable-pip-version-check"]
+    locked = subprocess.run(
         [
-            str(venv / "bin" / "python"),
-            "-m",
-            "pip",
-            "install",
-            "--disable-pip-version-check",
-            str(ROOT),
+            *pip_install,
+            "--require-hashes",
+            "--no-deps",
+            "-r",
+            str(ROOT / "requirements" / "site.lock"),
         ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert locked.returncode == 0, locked.stderr
+    pip = subprocess.run(
+        [*pip_install, "--no-deps", "--no-build-isolation", str(ROOT)],
         capture_output=True,
         text=True,
         check=False,
@@ -643,9 +664,7 @@ def test_a_non_editable_install_builds_the_same_site_from_anywhere(
         check=False,
     )
     assert built.returncode == 0, built.stderr
-    reference = tmp_path / "reference"
-    build(ZONES, reference, GEODATA)
-    assert tree_digest(elsewhere / "site") == tree_digest(reference)
+    assert tree_digest(elsewhere / "site") == tree_digest(site)
 
 
 # -- pages -------------------------------------------------------------------------
