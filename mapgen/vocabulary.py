@@ -63,6 +63,16 @@ SIDE_COLOURS = {
     "turkey-backed": "#2f9e94",
     "contested": "#b48ac9",
 }
+# Sides in words a reader knows (ids stay in the exports).
+SIDE_LABELS = {
+    "government": "the government",
+    "opposition": "the armed opposition",
+    "hts": "Hayat Tahrir al-Sham",
+    "islamic-state": "the Islamic State",
+    "sdf": "the SDF",
+    "turkey-backed": "Turkish-backed factions",
+    "contested": "contested (no holder)",
+}
 # SVG stroke-dasharray per precision: solid, dashed, dotted.
 PRECISION_DASH: dict[str, str | None] = {
     "exact": None,
@@ -79,6 +89,7 @@ def script() -> str:
         "labels": LABELS,
         "dash": PRECISION_DASH,
         "sides": SIDE_COLOURS,
+        "side_labels": SIDE_LABELS,
     }
     return f"window.ATLAS_VOCABULARY={json.dumps(data, separators=(',', ':'))};\n"
 

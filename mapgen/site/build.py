@@ -364,6 +364,8 @@ def _write_control(
             "name_ar",
             "governorate",
             "front",
+            "kind",
+            "origin",
             "coordinates_from",
             "history",
         )

@@ -403,8 +403,50 @@ def control_script(
 
 
 def control_history_script(history: list[dict[str, Any]]) -> bytes:
-    """Every settlement's history, loaded when a settlement's popup first opens."""
-    return ("Atlas.controlHistoryLoaded(" + json_for_script(history) + ");\n").encode(
+    """Every settlement's history, loaded when a settlement's popup first opens.
+
+    Compact: each citation and note is written once in a table and spells refer
+    to them by index (``atlas.js`` expands them): thousands of places share the
+    map snapshot's citation and a few notes."""
+    sources: dict[str, int] = {}
+    notes: dict[str, int] = {}
+
+    def index(table: dict[str, int], value: str) -> int:
+        return table.setdefault(value, len(table))
+
+    def source(citation: dict[str, Any]) -> int:
+        return index(sources, json.dumps(citation, sort_keys=True, ensure_ascii=False))
+
+    places = []
+    for h in history:
+        spells = [
+            [
+                sp["from"],
+                sp["side"],
+                1 if sp.get("inferred") else 0,
+                index(notes, sp["note"]) if sp.get("note") else -1,
+                [source(c) for c in sp["sources"]],
+            ]
+            for sp in h["history"]
+        ]
+        places.append(
+            [
+                h["name"],
+                h["name_ar"],
+                h["governorate"],
+                h["front"],
+                source(h["coordinates_from"]),
+                h.get("kind", "settlement"),
+                h.get("origin", "curated"),
+                spells,
+            ]
+        )
+    data = {
+        "sources": [json.loads(k) for k in sources],
+        "notes": list(notes),
+        "places": places,
+    }
+    return ("Atlas.controlHistoryLoaded(" + json_for_script(data) + ");\n").encode(
         "utf-8"
     )
 

@@ -1,4 +1,4 @@
-"""Issue 18: zone areas against figures that sources reported (tests/facts/areas.yaml)."""
+"""Issue 18: zone areas against figures that sources reported (tests/reported_areas.yaml)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from conftest import ROOT
 
 import mapgen
 
-FIGURES = yaml.safe_load((ROOT / "tests" / "facts" / "areas.yaml").read_text())
+FIGURES = yaml.safe_load((ROOT / "tests" / "reported_areas.yaml").read_text())
 CASES = [(figure, str(day)) for figure in FIGURES["figures"] for day in figure["dates"]]
 
 

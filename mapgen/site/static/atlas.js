@@ -556,10 +556,10 @@
           var held = el("p", { className: "search-held meta", text: "Who held it: loading\u2026" });
           box.appendChild(held);
           whenHistory(function () {
-            var h = history.list[e.settlement], side = null, since = null;
-            h.history.forEach(function (s) { if (s.from <= ctx.date) { side = s.side; since = s.from; } });
+            var h = history.list[e.settlement], side = null, since = null, inferred = false;
+            h.history.forEach(function (s) { if (s.from <= ctx.date) { side = s.side; since = s.from; inferred = s.inferred; } });
             held.textContent = "";
-            held.appendChild(el("span", { text: side ? "Held by " + side + " (from " + since + ", control data)." : "No control record for this date." }));
+            held.appendChild(el("span", { text: side ? "Held by " + sideName(side) + " (from " + since + (inferred ? "; inferred by the atlas" : "") + ", control data)." : "No control record for this date." }));
           });
         }
       }
@@ -705,20 +705,21 @@
   // settlements it is computed from, loaded when first switched on; a
   // settlement's history (dates, sides, sources) when its popup first opens.
   var SIDE_COLOURS = VOCABULARY.sides;
+  function sideName(side) { return (VOCABULARY.side_labels || {})[side] || side; }
   var history = { list: null, waiting: [] };
 
   function historyPopup(i) {
     var h = history.list[i];
     var box = el("div", { className: "popup" }, [el("h2", { text: h.name }), el("p", { className: "meta", lang: "ar", dir: "rtl", text: h.name_ar })]);
     box.appendChild(listOf(h.history, function (spell) {
-      var li = el("span", { text: "from " + spell.from + ": " + spell.side + (spell.note ? " \u2014 " + spell.note : "") + " \u2014 " });
+      var li = el("span", { text: "from " + spell.from + ": " + sideName(spell.side) + (spell.inferred ? " (inferred by the atlas, not dated by a source)" : "") + (spell.note ? " \u2014 " + spell.note : "") + " \u2014 " });
       spell.sources.forEach(function (s, j) {
         if (j) li.appendChild(document.createTextNode("; "));
         li.appendChild(sourceNode({ kind: "cite", text: s.title + (s.publisher ? " (" + s.publisher + (s.date ? ", " + s.date : "") + ")" : ""), url: s.url }));
       });
       return li;
     }));
-    box.appendChild(el("p", { className: "meta", text: "Position from: " + h.coordinates_from.title + " \u00b7 " + h.governorate + " \u00b7 front " + h.front }));
+    box.appendChild(el("p", { className: "meta", text: "Position from: " + h.coordinates_from.title + " \u00b7 " + h.governorate + (h.origin === "wikimap" ? " \u00b7 a place marked on Wikipedia's detailed map" : "") }));
     return box;
   }
 
@@ -740,7 +741,7 @@
           },
           onEachFeature: function (f, l) {
             var p = f.properties;
-            l.bindTooltip(el("span", { text: p.side + ": " + p.area_km2.toLocaleString("en") + " km\u00b2 around " + p.settlements + " settlements (computed; data to " + p.horizon + ")" }), { sticky: true });
+            l.bindTooltip(el("span", { text: sideName(p.side) + ": " + p.area_km2.toLocaleString("en") + " km\u00b2 around " + p.settlements + " places (computed; data to " + p.horizon + ")" }), { sticky: true });
           }
         }).addTo(layer);
         data.points.forEach(function (pt) {
@@ -748,7 +749,7 @@
             pane: "settlements", radius: 3.5, weight: 1, color: "#fff", fillColor: SIDE_COLOURS[pt[3]] || "#777", fillOpacity: 1,
             className: "settlement side-" + pt[3]
           });
-          m.bindTooltip(el("span", { text: pt[0] + " \u00b7 " + pt[3] }));
+          m.bindTooltip(el("span", {}, [el("bdi", { text: pt[0] }), " \u00b7 ", el("bdi", { text: sideName(pt[3]) })]));
           m.bindPopup(function () {
             if (history.list) return historyPopup(pt[4]);
             history.waiting.push(function () { m.setPopupContent(historyPopup(pt[4])); });
@@ -876,7 +877,21 @@
     baseDetail: function (fc) { pending.detail(fc); },
     townsLoaded: function (list) { pending.towns(list); },
     controlLoaded: function (iso, data) { if (pending.control) pending.control(iso, data); },
-    controlHistoryLoaded: function (list) {
+    controlHistoryLoaded: function (data) {
+      // Spells refer to citations and notes by index (render.control_history_script).
+      var list = data.places.map(function (p) {
+        return {
+          name: p[0], name_ar: p[1], governorate: p[2], front: p[3],
+          coordinates_from: data.sources[p[4]], kind: p[5], origin: p[6],
+          history: p[7].map(function (s) {
+            return {
+              from: s[0], side: s[1], inferred: s[2] === 1,
+              note: s[3] >= 0 ? data.notes[s[3]] : null,
+              sources: s[4].map(function (i) { return data.sources[i]; })
+            };
+          })
+        };
+      });
       document.body.setAttribute("data-history", String(list.length));
       history.list = list;
       var waiting = history.waiting;
