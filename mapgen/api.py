@@ -118,6 +118,8 @@ class Atlas:
         ------
         ValueError
             If ``when`` is not a date written YYYY-MM-DD or lies outside the period.
+        TypeError
+            If ``when`` is neither a date nor a text (None, a number).
         """
         if isinstance(when, dt.datetime):
             when = when.date()
@@ -129,6 +131,11 @@ class Atlas:
                 when = parse_date(when)
             except UsageError as exc:
                 raise ValueError(str(exc)) from None
+        if not isinstance(when, dt.date):
+            raise TypeError(
+                f"A date is needed: a datetime.date or a text written YYYY-MM-DD, "
+                f"not {type(when).__name__} {when!r}."
+            )
         first, last = self.period
         if not first <= when <= last:
             raise ValueError(

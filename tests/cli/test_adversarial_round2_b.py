@@ -1,0 +1,98 @@
+"""Issue 16, second adversarial run: hangs and unbounded output, misleading
+messages, and data silently taken wrong. One test per defect; each asserts the
+project's own sentence and that no traceback is printed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import MAPGEN, ROOT, ZONES
+from zonefiles import VALID, line_of, write
+
+import mapgen
+
+
+def run(
+    *args: str, cwd: Path = ROOT, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [*MAPGEN, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def zones_copy(tmp_path: Path, *, control: bool = False) -> Path:
+    zones = tmp_path / "zones"
+    ignore = None if control else shutil.ignore_patterns("control")
+    shutil.copytree(ZONES, zones, ignore=ignore)
+    return zones
+
+
+# -- misleading messages ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("date", "why"),
+    [
+        ("2017-02-30", "February 2017 has days 01 to 28, not 30"),
+        ("2017-13-01", "month 13 does not exist; months run 01 to 12"),
+        ("2017-00-00", "month 00 does not exist; months run 01 to 12"),
+    ],
+)
+def test_an_impossible_date_is_told_apart_from_a_wrongly_written_one(
+    date: str, why: str
+) -> None:
+    for command in (["export", "--date", date], ["diff", date, "2018-09-17"]):
+        done = run(*command)
+        assert done.returncode == 2
+        assert f"'{date}' is written YYYY-MM-DD but is no day of the calendar" in (
+            done.stderr
+        )
+        assert why in done.stderr
+        assert "is not a date written YYYY-MM-DD" not in done.stderr
+
+
+@pytest.mark.parametrize("when", [None, 20171001, 2017.5])
+def test_zones_on_something_not_a_date_says_what_a_date_is(when: object) -> None:
+    atlas = mapgen.open_atlas()
+    with pytest.raises(TypeError, match="A date is needed: a datetime.date or a text"):
+        atlas.zones_on(when)  # type: ignore[arg-type]
+
+
+# -- data taken silently wrong ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        ("2017-00-00", "month 00 does not exist"),
+        ("2017-00", "month 00 does not exist"),
+        ("2017-02-00", "February 2017 has days 01 to 28, not 00"),
+        ("0000", "year 0000 does not exist"),
+    ],
+)
+def test_a_source_date_with_a_zero_month_or_day_is_a_located_problem(
+    tmp_path: Path, written: str, why: str
+) -> None:
+    zones = tmp_path / "zones"
+    write(
+        zones, VALID.replace("sources: [002_7e46fb40130ba7bf.txt]", "sources: [ref-a]")
+    )
+    bibliography = (
+        f"ref-a:\n  publisher: Somebody\n  title: A report\n  date: '{written}'\n"
+    )
+    (zones / "sources.yaml").write_text(bibliography, encoding="utf-8")
+    done = run("validate", str(zones))
+    assert done.returncode == 1, done.stdout
+    line = line_of(bibliography, "date:")
+    assert f"sources.yaml:{line}:9: " in done.stderr
+    assert f"'{written}' is no day of the calendar ({why}" in done.stderr
