@@ -30,6 +30,8 @@ from mapgen.zonefile.files import (
 )
 from mapgen.zonefile.keys import KEYS
 
+# The folder of control files, inside the zone folder.
+CONTROL_DIR = "control"
 FRONT_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Two settlements this close under different names are one place written twice.
 SAME_PLACE_M = 200.0

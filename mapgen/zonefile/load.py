@@ -42,7 +42,7 @@ from mapgen.zonefile._fields import (
 )
 from mapgen.zonefile._yaml import MAX_BYTES, Reader, did_you_mean
 from mapgen.zonefile.bibliography import read_bibliography
-from mapgen.zonefile.control import load_control
+from mapgen.zonefile.control import CONTROL_DIR, load_control
 from mapgen.zonefile.files import (
     UnreadableFileError,
     data_files,
@@ -145,7 +145,7 @@ def read_atlas(zones_dir: Path, geodata: Geodata) -> tuple[AtlasData, list[Probl
         )
     )
     try:
-        control = load_control(zones_dir / "control", geodata)
+        control = load_control(zones_dir / CONTROL_DIR, geodata)
     except ZoneDataError as exc:
         problems.extend(exc.problems)
         control = Control(())

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import MAPGEN, ROOT, ZONES
+from conftest import MAPGEN, ROOT, ZONES, Lines
 from zonefiles import VALID, line_of, write
 
 import mapgen
@@ -96,3 +96,41 @@ def test_a_source_date_with_a_zero_month_or_day_is_a_located_problem(
     line = line_of(bibliography, "date:")
     assert f"sources.yaml:{line}:9: " in done.stderr
     assert f"'{written}' is no day of the calendar ({why}" in done.stderr
+
+
+def test_watch_rebuilds_when_a_control_file_is_edited_added_broken_or_removed(
+    tmp_path: Path,
+) -> None:
+    zones = zones_copy(tmp_path, control=True)
+    out = tmp_path / "output"
+    proc = subprocess.Popen(
+        [*MAPGEN, "watch", "--zones", str(zones), "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines = Lines(proc)
+    try:
+        lines.wait_for("Built", timeout=300)
+        ghouta = zones / "control" / "ghouta.yaml"
+        text = ghouta.read_text(encoding="utf-8")
+        ghouta.write_text(text + "\n# an edit\n", encoding="utf-8")
+        lines.wait_for("Built", timeout=300)
+        ghouta.write_text(text.replace("horizon: ", "horizon: [", 1), encoding="utf-8")
+        got = lines.wait_for("Not rebuilt", timeout=300)
+        assert any("ghouta.yaml:" in line for line in got), got
+        ghouta.write_text(text, encoding="utf-8")
+        lines.wait_for("Built", timeout=300)
+        extra = zones / "control" / "extra.yaml"
+        extra.write_text("front: [\n", encoding="utf-8")
+        got = lines.wait_for("Not rebuilt", timeout=300)
+        assert any("extra.yaml:" in line for line in got), got
+        extra.unlink()
+        lines.wait_for("Built", timeout=300)
+        ghouta.unlink()
+        lines.wait_for("Built", timeout=300)
+    finally:
+        _, err = lines.stop()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
