@@ -312,9 +312,11 @@ def _validate(target: Path, geodata: Geodata) -> int:
         versions = {
             (v.zone_id, v.declared_from or v.valid_from) for v in atlas.versions
         }
+        n = len(resolved.warnings)
+        noted = f", with {n} warning{'s' if n != 1 else ''} above" if n else ""
         print(
             f"{target}: {len(atlas.agreements)} agreements, {len(versions)} zone versions "
-            f"in {len(atlas.versions)} dated states{held}, all valid."
+            f"in {len(atlas.versions)} dated states{held}, all valid{noted}."
         )
         return 0
     folder = target.parent

@@ -102,7 +102,14 @@ def _read_front(r: Reader, data: bytes, geodata: Geodata) -> Front | None:
                 settlements.append(s)
     if not (front_id and title and horizon):
         return None
-    return Front(front_id, title, covers, horizon, tuple(settlements))
+    return Front(
+        front_id,
+        title,
+        covers,
+        horizon,
+        tuple(settlements),
+        horizon_mark=r.mark(top["horizon"]),
+    )
 
 
 def _citations(r: Reader, node: Node) -> dict[str, tuple[Citation, Mark]]:

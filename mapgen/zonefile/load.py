@@ -149,6 +149,7 @@ def read_atlas(zones_dir: Path, geodata: Geodata) -> tuple[AtlasData, list[Probl
     except ZoneDataError as exc:
         problems.extend(exc.problems)
         control = Control(())
+    _check_horizons(control, agreements, problems)
     atlas = AtlasData(
         control=control,
         agreements=agreements,
@@ -160,6 +161,29 @@ def read_atlas(zones_dir: Path, geodata: Geodata) -> tuple[AtlasData, list[Probl
         obligations=tuple(o for a in agreements for o in a.obligations),
     )
     return atlas, problems
+
+
+def _check_horizons(
+    control: Control, agreements: tuple[Agreement, ...], problems: list[Problem]
+) -> None:
+    """The earliest horizon is the one all control data is kept to: one before
+    the first agreement would leave every zone that follows the ground with
+    no ground at all."""
+    if not agreements:
+        return
+    first = agreements[0]
+    for front in control.fronts:
+        if front.horizon < first.date and front.horizon_mark is not None:
+            problems.append(
+                Problem(
+                    front.horizon_mark,
+                    f"the horizon {front.horizon} is before the atlas's first "
+                    f"agreement ({first.date}, {first.title}): all control data "
+                    "is kept to the earliest horizon, so no zone could follow the "
+                    f"ground; give the date the data is complete to, {first.date} "
+                    "or later",
+                )
+            )
 
 
 def _check_post_numbers(agreements: list[Agreement], problems: list[Problem]) -> None:

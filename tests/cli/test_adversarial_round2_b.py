@@ -134,3 +134,64 @@ def test_watch_rebuilds_when_a_control_file_is_edited_added_broken_or_removed(
         _, err = lines.stop()
     assert proc.returncode == 0, err
     assert "Traceback" not in err
+
+
+EARLY_FRONT = """\
+front: early
+title: An early front
+horizon: {horizon}
+sources:
+  sabinah-wp:
+    title: Al-Sabinah
+    publisher: Wikipedia
+    url: https://en.wikipedia.org/wiki/Al-Sabinah
+settlements:
+  - name: Early village
+    name_ar: قرية
+    governorate: SY-RD
+    lat: 33.2
+    lon: 36.6
+    coords: sabinah-wp
+    control:
+      - from: 2011-06-01
+        side: government
+        sources: [sabinah-wp]
+"""
+
+
+def test_a_horizon_before_the_first_agreement_is_a_located_problem(
+    tmp_path: Path,
+) -> None:
+    zones = zones_copy(tmp_path, control=True)
+    (zones / "control" / "early.yaml").write_text(
+        EARLY_FRONT.format(horizon="2012-01-01"), encoding="utf-8"
+    )
+    done = run("validate", str(zones))
+    assert done.returncode == 1, done.stdout
+    assert "all valid" not in done.stdout
+    assert (
+        "early.yaml:3:10: the horizon 2012-01-01 is before the atlas's first "
+        "agreement (2016-12-29, Nationwide ceasefire)"
+    ) in done.stderr
+
+
+def test_an_earlier_horizon_that_removes_zones_is_announced(tmp_path: Path) -> None:
+    zones = zones_copy(tmp_path, control=True)
+    ghouta = zones / "control" / "ghouta.yaml"
+    text = ghouta.read_text(encoding="utf-8")
+    ghouta.write_text(
+        text.replace("horizon: 2018-12-31", "horizon: 2018-06-30"), encoding="utf-8"
+    )
+    done = run("validate", str(zones))
+    assert done.returncode == 0, done.stderr
+    line = line_of(text, "horizon:")
+    assert (
+        f"ghouta.yaml:{line}:10: warning: this horizon, 2018-06-30, is the earliest "
+        "of the control files' (others keep to 2018-12-31)"
+    ) in done.stderr
+    for zone in ("idlib", "sochi-dmz"):
+        assert (
+            f"warning: zone '{zone}' begins on 2018-09-17, after the control data's "
+            "horizon 2018-06-30"
+        ) in done.stderr
+    assert "with 3 warnings above." in done.stdout
