@@ -483,6 +483,14 @@ def _read_zone(
             for item in r.sequence(fields["held_by"], "'held_by'", allow_empty=False)
         ]
         out.held_by = tuple(s for s in sides if s is not None)
+        if "derived" in fields:
+            r.error(
+                fields["held_by"],
+                "'held_by' has no effect on a derived zone: its shape follows the "
+                "dated states of its base zone, whose 'held_by' says whose ground it "
+                "is (a band's 'facing' names the side it is measured from); remove "
+                "'held_by' here",
+            )
     return _Draft(r.mark(node), r.mark(fields[head]), zone_id, revises, out)
 
 

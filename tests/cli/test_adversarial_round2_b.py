@@ -195,3 +195,17 @@ def test_an_earlier_horizon_that_removes_zones_is_announced(tmp_path: Path) -> N
             "horizon 2018-06-30"
         ) in done.stderr
     assert "with 3 warnings above." in done.stdout
+
+
+def test_held_by_on_a_derived_zone_is_a_located_problem(tmp_path: Path) -> None:
+    zones = zones_copy(tmp_path)
+    sochi = zones / "2018-09-17-sochi.yaml"
+    text = sochi.read_text(encoding="utf-8")
+    text = text.replace("    derived:\n", "    held_by: [opposition]\n    derived:\n", 1)
+    sochi.write_text(text, encoding="utf-8")
+    done = run("validate", str(zones))
+    assert done.returncode == 1, done.stdout
+    line = line_of(text, "held_by: [opposition]")
+    assert (
+        f"2018-09-17-sochi.yaml:{line}:14: 'held_by' has no effect on a derived zone"
+    ) in done.stderr
