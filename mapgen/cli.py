@@ -29,8 +29,8 @@ from mapgen.geodata.bundled import ZONES_DIR
 from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
 from mapgen.model import AtlasData
 from mapgen.site.build import BuildInterruptedError, build, load_and_resolve
-from mapgen.zonefile.files import BIBLIOGRAPHY, data_files, display_path
 from mapgen.zonefile.control import CONTROL_DIR
+from mapgen.zonefile.files import BIBLIOGRAPHY, data_files, display_path
 
 
 def _date(text: str) -> dt.date:

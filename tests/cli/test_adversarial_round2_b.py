@@ -9,10 +9,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import MAPGEN, ROOT, ZONES, Lines
+from conftest import MAPGEN, ROOT, ZONES, Lines, OfflinePage
 from zonefiles import VALID, line_of, write
 
 import mapgen
+from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
+from mapgen.site.build import build
+
+GEODATA = Geodata(DEFAULT_DIR)
 
 
 def run(
@@ -201,7 +205,9 @@ def test_held_by_on_a_derived_zone_is_a_located_problem(tmp_path: Path) -> None:
     zones = zones_copy(tmp_path)
     sochi = zones / "2018-09-17-sochi.yaml"
     text = sochi.read_text(encoding="utf-8")
-    text = text.replace("    derived:\n", "    held_by: [opposition]\n    derived:\n", 1)
+    text = text.replace(
+        "    derived:\n", "    held_by: [opposition]\n    derived:\n", 1
+    )
     sochi.write_text(text, encoding="utf-8")
     done = run("validate", str(zones))
     assert done.returncode == 1, done.stdout
@@ -209,3 +215,48 @@ def test_held_by_on_a_derived_zone_is_a_located_problem(tmp_path: Path) -> None:
     assert (
         f"2018-09-17-sochi.yaml:{line}:14: 'held_by' has no effect on a derived zone"
     ) in done.stderr
+
+
+@pytest.mark.browser
+def test_each_value_on_a_page_is_isolated_on_its_own(
+    tmp_path: Path, offline_page: OfflinePage
+) -> None:
+    zones = zones_copy(tmp_path, control=True)
+    sochi = zones / "2018-09-17-sochi.yaml"
+    what = "Heavy weapons \u202ewithdrawn from the zone"
+    sochi.write_text(
+        sochi.read_text(encoding="utf-8").replace(
+            "what: Heavy weapons withdrawn from the demilitarised zone\n",
+            f'what: "{what}"\n',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    ghouta = zones / "control" / "ghouta.yaml"
+    name = "al-\u202eSabinah"
+    ghouta.write_text(
+        ghouta.read_text(encoding="utf-8").replace(
+            "  - name: al-Sabinah\n", f'  - name: "{name}"\n', 1
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "site"
+    build(zones, out, GEODATA)
+    page = offline_page.open(out / "maps" / "2018-09-17.html")
+    # The obligation on the page: what, due date and status each in a <bdi>.
+    item = page.locator("li[data-obligation='heavy-weapons-out']")
+    pieces = item.locator("bdi").evaluate_all("els => els.map(e => e.textContent)")
+    assert what in pieces and "2018-10-10" in pieces, pieces
+    # The settlement's tooltip: its name and its side, each isolated.
+    page.check("#toggle-control")
+    page.wait_for_selector("body[data-control]", state="attached")
+    tooltips = page.evaluate(
+        """() => { const out = [];
+        window.Atlas.map.eachLayer(l => { const t = l.getTooltip && l.getTooltip();
+          if (t && t.getContent() instanceof Element) out.push(
+            [...t.getContent().childNodes].map(n => [n.nodeName, n.textContent])); });
+        return out; }"""
+    )
+    mine = [t for t in tooltips if any(name in text for _, text in t)]
+    assert mine == [[["BDI", name], ["BDI", " \u00b7 "], ["BDI", "government"]]]
+    assert offline_page.errors == [] and offline_page.aborted == []
