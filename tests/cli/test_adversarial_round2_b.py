@@ -4,11 +4,17 @@ project's own sentence and that no traceback is printed."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
+import time
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+import shapely
 from conftest import MAPGEN, ROOT, ZONES, Lines, OfflinePage
 from zonefiles import VALID, line_of, write
 
@@ -260,3 +266,155 @@ def test_each_value_on_a_page_is_isolated_on_its_own(
     mine = [t for t in tooltips if any(name in text for _, text in t)]
     assert mine == [[["BDI", name], ["BDI", " \u00b7 "], ["BDI", "government"]]]
     assert offline_page.errors == [] and offline_page.aborted == []
+
+
+# -- boundary files ----------------------------------------------------------------
+
+
+def ocha_style(crs: str = "EPSG:32637") -> Any:
+    """The packaged governorates as OCHA's COD-AB names its fields."""
+    import geopandas as gpd
+
+    data = json.loads((DEFAULT_DIR / "governorates.geojson").read_text())
+    features = [f for f in data["features"] if f["properties"]["kind"] == "governorate"]
+    frame = gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
+    frame = frame.rename(columns={"ocha": "ADM1_PCODE", "name": "ADM1_EN"})
+    return frame[["ADM1_EN", "ADM1_PCODE", "geometry"]].to_crs(crs)
+
+
+def boundary_problems(path: Path, timeout: float = 60) -> list[str]:
+    done = run("validate", "--boundaries", str(path), timeout=timeout)
+    assert done.returncode == 1, done.stdout
+    lines = done.stderr.strip().splitlines()
+    n = len(lines) - 1
+    assert lines[-1] == (
+        f"mapgen: {n} problem{'s' if n != 1 else ''} in the boundary file; "
+        "nothing was written."
+    ), done.stderr
+    return lines[:-1]
+
+
+def test_boundaries_on_a_fifo_are_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "adm1.geojson"
+    os.mkfifo(fifo)
+    start = time.monotonic()
+    found = boundary_problems(fifo, timeout=30)
+    assert time.monotonic() - start < 30
+    assert found == [
+        f"{fifo}: is not a regular file (a named pipe, device or socket); give a "
+        "Shapefile, GeoPackage or GeoJSON file."
+    ]
+
+
+def test_the_boundary_fingerprint_reads_only_the_files_of_its_format(
+    tmp_path: Path,
+) -> None:
+    from mapgen.geodata.boundaries import file_digest, members
+
+    path = tmp_path / "adm1.shp"
+    ocha_style().to_file(path)
+    backup = tmp_path / "adm1.backup"
+    backup.write_bytes(b"old")
+    before = file_digest(path)
+    backup.write_bytes(b"older and larger")
+    (tmp_path / "adm1.shp.bak").write_bytes(b"x")
+    assert file_digest(path) == before
+    assert {p.suffix for p in members(path)} == {".shp", ".shx", ".dbf", ".prj", ".cpg"}
+    gpkg = tmp_path / "adm1.gpkg"
+    assert members(gpkg) == [gpkg]
+
+
+def test_a_zip_that_unpacks_too_large_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "adm1.zip"
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("adm1.geojson", "w", force_zip64=True) as member,
+    ):
+        for _ in range(101):
+            member.write(b" " * (1 << 20))
+    assert path.stat().st_size < 2 << 20
+    found = boundary_problems(path)
+    assert len(found) == 1
+    assert (
+        "holds 101 MiB of data (unpacked); an admin-1 boundary file may hold at "
+        in (found[0])
+    )
+
+
+def test_a_file_of_too_many_features_is_refused_before_reading(tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    squares = [
+        shapely.box(
+            36 + i % 100 * 0.01,
+            34 + i // 100 * 0.01,
+            36.005 + i % 100 * 0.01,
+            34.005 + i // 100 * 0.01,
+        )
+        for i in range(6000)
+    ]
+    frame = gpd.GeoDataFrame(
+        {"code": ["SY01"] * 6000}, geometry=squares, crs="EPSG:4326"
+    )
+    path = tmp_path / "adm1.shp"
+    frame.to_file(path)
+    found = boundary_problems(path)
+    assert found == [
+        f"{path}: holds 6,000 features; an admin-1 boundary file has one for each of "
+        "Syria's 14 governorates (at most 5,000 parts are read). Give the admin-1 "
+        "layer, not a finer one."
+    ]
+
+
+def test_a_projected_geojson_without_its_crs_is_one_problem_of_the_boundary_file(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "adm1.geojson"
+    ocha_style("EPSG:3857").to_file(path, driver="GeoJSON")
+    data = json.loads(path.read_text())
+    data.pop("crs", None)
+    path.write_text(json.dumps(data))
+    found = boundary_problems(path)
+    assert len(found) == 1, found
+    assert "its CRS is wrong or missing" in found[0]
+    assert found[0].startswith(f"{path}: read in its CRS (EPSG:4326), its shapes span ")
+
+
+def test_a_geopackage_of_several_layers_is_not_read_silently(tmp_path: Path) -> None:
+    path = tmp_path / "syr_admbnda.gpkg"
+    frame = ocha_style()
+    frame.to_file(path, layer="adm2", driver="GPKG")
+    frame.to_file(path, layer="adm1", driver="GPKG")
+    found = boundary_problems(path)
+    assert found == [
+        f"{path}: holds 2 polygon layers ('adm2', 'adm1'), and which one holds the "
+        "governorates cannot be told; save the admin-1 layer in a file of its own, "
+        f"e.g. ogr2ogr adm1.gpkg {path} adm2."
+    ]
+
+
+def test_an_empty_geojson_is_told_it_holds_no_features(tmp_path: Path) -> None:
+    path = tmp_path / "adm1.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": []}')
+    found = boundary_problems(path)
+    assert len(found) == 1, found
+    assert "holds no features; expected one polygon for each of Syria's 14" in found[0]
+    assert "()" not in found[0]
+
+
+def test_a_boundary_file_holding_every_governorate_twice_is_refused(
+    tmp_path: Path,
+) -> None:
+    import pandas as pd
+
+    frame = ocha_style()
+    twice = pd.concat([frame, frame], ignore_index=True)
+    path = tmp_path / "adm1.gpkg"
+    twice.to_file(path, driver="GPKG")
+    found = boundary_problems(path)
+    assert len(found) == 14, found
+    assert any(
+        p.startswith(f"{path}: features 7 and 21 are both ")
+        and p.endswith("every governorate must be there once.")
+        for p in found
+    ), found
