@@ -185,12 +185,11 @@ class Atlas:
             If no zone has that id.
         """
         from mapgen.export.gis import frame
+        from mapgen.zonefile._listing import listing
 
         known = {v.zone_id for v in self.data.versions}
         if zone_id not in known:
-            raise KeyError(
-                f"No zone is called {zone_id!r}; known: {', '.join(sorted(known))}."
-            )
+            raise KeyError(f"No zone is called {zone_id!r}; known: {listing(known)}.")
         everything = collection_all(self.data, self.resolved)
         rows = frame(everything, self.geodata.pcodes, ZONE_KINDS)
         return (

@@ -40,6 +40,7 @@ from mapgen.zonefile._fields import (
     read_part,
     read_sources,
 )
+from mapgen.zonefile._listing import listing
 from mapgen.zonefile._yaml import MAX_BYTES, Reader, did_you_mean
 from mapgen.zonefile.bibliography import read_bibliography
 from mapgen.zonefile.control import CONTROL_DIR, load_control
@@ -234,7 +235,7 @@ def _check_feature_ids(
             problems.append(
                 Problem(
                     mark,
-                    f"obligation concerns unknown zone or route '{ident}'{did_you_mean(ident, targets)}; known: {', '.join(sorted(targets))}",
+                    f"obligation concerns unknown zone or route '{ident}'{did_you_mean(ident, targets)}; known: {listing(targets)}",
                 )
             )
 
@@ -573,7 +574,7 @@ def _link_versions(
                 problems.append(
                     Problem(
                         d.id_mark,
-                        f"'revises: {d.zone_id}' names no zone defined by an earlier agreement{did_you_mean(d.zone_id, first)}; known zones: {', '.join(sorted(first)) or 'none'}",
+                        f"'revises: {d.zone_id}' names no zone defined by an earlier agreement{did_you_mean(d.zone_id, first)}; known zones: {listing(first) or 'none'}",
                     )
                 )
                 continue
@@ -643,7 +644,7 @@ def _link_versions(
             continue
         base_id = v.derived.base
         if base_id not in first:
-            known = ", ".join(sorted(first))
+            known = listing(first)
             problems.append(
                 Problem(
                     v.derived.mark,

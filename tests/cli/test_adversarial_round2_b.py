@@ -418,3 +418,77 @@ def test_a_boundary_file_holding_every_governorate_twice_is_refused(
         and p.endswith("every governorate must be there once.")
         for p in found
     ), found
+
+
+# -- bounded output ----------------------------------------------------------------
+
+
+def control_file(count: int, *, unknown_keys: bool = False) -> str:
+    lines = [
+        "front: crowded",
+        "title: Many settlements at one point",
+        "horizon: 2018-12-31",
+        "sources:",
+    ]
+    for k in range(count if unknown_keys else 1):
+        lines += [
+            f"  known-{k}:",
+            "    title: A source",
+            "    publisher: Somebody",
+            "    url: https://example.org/s",
+        ]
+    lines.append("settlements:")
+    for i in range(count):
+        cited = f"missing-{i}" if unknown_keys else "known-0"
+        lines += [
+            f"  - name: Place {i}",
+            "    name_ar: قرية",
+            "    governorate: SY-HI",
+            f"    lat: {34.5 + (i * 0.05 if unknown_keys else 0):.5f}",
+            "    lon: 37.5",
+            "    coords: known-0",
+            "    control:",
+            "      - from: 2015-01-01",
+            "        side: government",
+            f"        sources: [{cited}]",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def test_settlements_written_at_one_point_are_one_problem(tmp_path: Path) -> None:
+    zones = zones_copy(tmp_path)
+    (zones / "control").mkdir()
+    text = control_file(800)
+    (zones / "control" / "crowded.yaml").write_text(text, encoding="utf-8")
+    done = run("validate", str(zones))
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 2, done.stderr[:2000]
+    assert lines[-1] == "mapgen: 1 problem in the zone files; nothing was written."
+    second = line_of(text, "name: Place 1")
+    assert f"crowded.yaml:{second}:5: 'Place 1' lies 0 m from 'Place 0' at " in lines[0]
+    assert "and 798 more settlements lie within 200 m of them" in lines[0]
+    assert "and 793 more); one place written 800 times? Keep one entry" in lines[0]
+
+
+def test_an_unknown_source_key_lists_a_bounded_number_of_known_ones(
+    tmp_path: Path,
+) -> None:
+    zones = tmp_path / "zones"
+    keys = "\n".join(
+        f"src-{i:04d}:\n  publisher: Somebody\n  title: Report {i}" for i in range(2000)
+    )
+    write(
+        zones,
+        VALID.replace(
+            "sources: [002_7e46fb40130ba7bf.txt]", "sources: [nothing-like-it]"
+        ),
+    )
+    (zones / "sources.yaml").write_text(keys + "\n", encoding="utf-8")
+    done = run("validate", str(zones))
+    assert done.returncode == 1
+    assert "unknown source 'nothing-like-it'; known sources: src-0000, src-0001, " in (
+        done.stderr
+    )
+    assert "src-0009, … and 1,990 more" in done.stderr
+    assert len(done.stderr) < 5_000, len(done.stderr)
