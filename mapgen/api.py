@@ -189,7 +189,9 @@ class Atlas:
 
         known = {v.zone_id for v in self.data.versions}
         if zone_id not in known:
-            raise KeyError(f"No zone is called {zone_id!r}; known: {listing(known)}.")
+            raise KeyError(
+                f"No zone is called {zone_id!r}; known: {listing(known, near=zone_id)}."
+            )
         everything = collection_all(self.data, self.resolved)
         rows = frame(everything, self.geodata.pcodes, ZONE_KINDS)
         return (

@@ -75,7 +75,7 @@ def unknown_source(key: str, known: dict[str, Source]) -> str:
             f"to {BIBLIOGRAPHY} beside the zone files"
         )
     return (
-        f"unknown source '{key}'; known sources: {listing(known)}"
+        f"unknown source '{key}'; known sources: {listing(known, near=key)}"
         f"{did_you_mean(key, known)}"
     )
 

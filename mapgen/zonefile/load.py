@@ -235,7 +235,7 @@ def _check_feature_ids(
             problems.append(
                 Problem(
                     mark,
-                    f"obligation concerns unknown zone or route '{ident}'{did_you_mean(ident, targets)}; known: {listing(targets)}",
+                    f"obligation concerns unknown zone or route '{ident}'{did_you_mean(ident, targets)}; known: {listing(targets, near=ident)}",
                 )
             )
 
@@ -574,7 +574,7 @@ def _link_versions(
                 problems.append(
                     Problem(
                         d.id_mark,
-                        f"'revises: {d.zone_id}' names no zone defined by an earlier agreement{did_you_mean(d.zone_id, first)}; known zones: {listing(first) or 'none'}",
+                        f"'revises: {d.zone_id}' names no zone defined by an earlier agreement{did_you_mean(d.zone_id, first)}; known zones: {listing(first, near=d.zone_id) or 'none'}",
                     )
                 )
                 continue
@@ -644,7 +644,7 @@ def _link_versions(
             continue
         base_id = v.derived.base
         if base_id not in first:
-            known = listing(first)
+            known = listing(first, near=base_id)
             problems.append(
                 Problem(
                     v.derived.mark,
