@@ -12,11 +12,12 @@ LISTED = 10
 
 
 def listing(options: Iterable[str], limit: int = LISTED, near: str = "") -> str:
-    """``'a, b, c'``, or ``'a, b, … and 40 more'`` past ``limit``: sorted, the
+    """``'a, b, c'`` sorted, or past ``limit`` ``'a, b, … and 40 more'``, the
     names sharing the longest beginning with ``near`` first."""
-    names = sorted(options, key=lambda n: (-_shared(n, near), n))
+    names = sorted(options)
     if len(names) <= limit:
         return ", ".join(names)
+    names.sort(key=lambda n: -_shared(n, near))  # stable: alphabetical within
     return f"{', '.join(names[:limit])}, … and {len(names) - limit:,} more"
 
 

@@ -124,7 +124,7 @@ def read_loose_date(r: Reader, node: Node, what: str) -> str | None:
     assert year is not None  # the pattern requires it
     fault = calendar_fault(year, month, day)
     if fault is not None:
-        r.error(node, f"{what} '{raw}' is no day of the calendar ({fault})")
+        r.error(node, f"{what} '{raw}' is not a real calendar date ({fault})")
         return None
     first = dt.date(year, month or 1, day or 1)
     if first > r.today:

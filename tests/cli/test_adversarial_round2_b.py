@@ -105,7 +105,7 @@ def test_a_source_date_with_a_zero_month_or_day_is_a_located_problem(
     assert done.returncode == 1, done.stdout
     line = line_of(bibliography, "date:")
     assert f"sources.yaml:{line}:9: " in done.stderr
-    assert f"'{written}' is no day of the calendar ({why}" in done.stderr
+    assert f"'{written}' is not a real calendar date ({why}" in done.stderr
 
 
 def test_watch_rebuilds_when_a_control_file_is_edited_added_broken_or_removed(
