@@ -118,6 +118,8 @@ class Atlas:
         ------
         ValueError
             If ``when`` is not a date written YYYY-MM-DD or lies outside the period.
+        TypeError
+            If ``when`` is neither a date nor a text (None, a number).
         """
         if isinstance(when, dt.datetime):
             when = when.date()
@@ -129,6 +131,11 @@ class Atlas:
                 when = parse_date(when)
             except UsageError as exc:
                 raise ValueError(str(exc)) from None
+        if not isinstance(when, dt.date):
+            raise TypeError(
+                f"A date is needed: a datetime.date or a text written YYYY-MM-DD, "
+                f"not {type(when).__name__} {when!r}."
+            )
         first, last = self.period
         if not first <= when <= last:
             raise ValueError(
@@ -178,11 +185,12 @@ class Atlas:
             If no zone has that id.
         """
         from mapgen.export.gis import frame
+        from mapgen.zonefile._listing import listing
 
         known = {v.zone_id for v in self.data.versions}
         if zone_id not in known:
             raise KeyError(
-                f"No zone is called {zone_id!r}; known: {', '.join(sorted(known))}."
+                f"No zone is called {zone_id!r}; known: {listing(known, near=zone_id)}."
             )
         everything = collection_all(self.data, self.resolved)
         rows = frame(everything, self.geodata.pcodes, ZONE_KINDS)

@@ -30,6 +30,7 @@ from mapgen.geodata.extracts import DEFAULT_DIR, Geodata
 from mapgen.model import AtlasData
 from mapgen.outfile import target_of, write_output
 from mapgen.site.build import BuildInterruptedError, build, load_and_resolve
+from mapgen.zonefile.control import CONTROL_DIR
 from mapgen.zonefile.files import BIBLIOGRAPHY, data_files, display_path
 
 
@@ -312,9 +313,11 @@ def _validate(target: Path, geodata: Geodata) -> int:
         versions = {
             (v.zone_id, v.declared_from or v.valid_from) for v in atlas.versions
         }
+        n = len(resolved.warnings)
+        noted = f", with {n} warning{'s' if n != 1 else ''} above" if n else ""
         print(
             f"{target}: {len(atlas.agreements)} agreements, {len(versions)} zone versions "
-            f"in {len(atlas.versions)} dated states{held}, all valid."
+            f"in {len(atlas.versions)} dated states{held}, all valid{noted}."
         )
         return 0
     folder = target.parent
@@ -381,21 +384,30 @@ def _write_file(path: Path, data: bytes) -> None:
 
 
 def _snapshot(zones: Path) -> tuple[tuple[str, int, int], ...] | None:
-    """What the zone folder holds now, or None while it is missing."""
+    """What the zone folder holds now (its zone files, bibliography and control
+    files), or None while it is missing."""
     try:
         names = data_files(zones)
     except OSError:
         return None
     if (zones / BIBLIOGRAPHY).exists():
         names.append(zones / BIBLIOGRAPHY)
+    control = zones / CONTROL_DIR
+    try:
+        names.extend(data_files(control))
+    except NotADirectoryError:
+        names.append(control)  # the build will say what it is
+    except OSError:
+        pass  # no control folder: no control data
     out = []
     for path in names:
+        shown = str(path.relative_to(zones))
         try:
             info = path.stat()
         except OSError:  # vanished, or a dangling link: the build will say so
-            out.append((path.name, -1, -1))
+            out.append((shown, -1, -1))
         else:
-            out.append((path.name, info.st_mtime_ns, info.st_size))
+            out.append((shown, info.st_mtime_ns, info.st_size))
     return tuple(out)
 
 
@@ -412,7 +424,10 @@ def _watch(args: argparse.Namespace, geodata: Geodata) -> int:
     # Explicitly: a process started in the background inherits SIGINT ignored.
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    print(f"Watching {args.zones}/ (Ctrl-C to stop).", flush=True)
+    print(
+        f"Watching {args.zones}/ and {args.zones / CONTROL_DIR}/ (Ctrl-C to stop).",
+        flush=True,
+    )
     try:
         while True:
             now = _snapshot(args.zones)

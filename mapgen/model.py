@@ -487,6 +487,8 @@ class Front:
     covers: str | None
     horizon: dt.date
     settlements: tuple[Settlement, ...]
+    # Where the file writes its horizon (the earliest one cuts all control data).
+    horizon_mark: Mark | None = None
 
 
 @dataclass(frozen=True)
@@ -505,3 +507,8 @@ class Control:
     @property
     def horizon(self) -> dt.date | None:
         return min((f.horizon for f in self.fronts), default=None)
+
+    @property
+    def horizon_front(self) -> Front | None:
+        """The front whose horizon is the atlas's: the earliest."""
+        return min(self.fronts, key=lambda f: f.horizon, default=None)

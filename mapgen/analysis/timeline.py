@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from mapgen.days import calendar_fault
 from mapgen.errors import UsageError
 from mapgen.model import AtlasData
 
@@ -96,10 +97,14 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_date(text: str) -> dt.date:
-    """A date written exactly YYYY-MM-DD (not 20171001, not 2017-W40-1)."""
-    try:
-        if not _ISO_DAY.match(text):
-            raise ValueError
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"'{text}' is not a date written YYYY-MM-DD.") from None
+    """A date written exactly YYYY-MM-DD (not 20171001, not 2017-W40-1) that
+    exists on the calendar (not 2017-02-30, not 2017-00-00)."""
+    if not _ISO_DAY.match(text):
+        raise UsageError(f"'{text}' is not a date written YYYY-MM-DD.")
+    year, month, day = (int(part) for part in text.split("-"))
+    fault = calendar_fault(year, month, day)
+    if fault is not None:
+        raise UsageError(
+            f"'{text}' is written YYYY-MM-DD but is no day of the calendar ({fault})."
+        )
+    return dt.date(year, month, day)

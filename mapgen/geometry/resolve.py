@@ -182,9 +182,47 @@ def resolve_atlas(
         out.routes[route.route_id] = shapely.LineString(
             [(t.lon, t.lat) for t in route.towns]
         )
+    out.warnings.extend(_horizon_warnings(atlas, versions))
     if problems:
         raise ZoneDataError(problems)
     return replace(atlas, versions=tuple(versions)), out
+
+
+def _horizon_warnings(atlas: AtlasData, drawn: Sequence[ZoneVersion]) -> list[Problem]:
+    """Say which control file's horizon all the control data is cut at, when
+    the files disagree, and every zone that horizon leaves out altogether."""
+    front = atlas.control.horizon_front
+    if front is None or front.horizon_mark is None:
+        return []
+    horizon, where = front.horizon, front.horizon_mark
+    out = []
+    latest = max(f.horizon for f in atlas.control.fronts)
+    if latest > horizon:
+        out.append(
+            Problem(
+                where,
+                f"this horizon, {horizon}, is the earliest of the control files' "
+                f"(others keep to {latest}): all control data, and every zone that "
+                "follows the ground, stops on it",
+            )
+        )
+    for v in atlas.versions:
+        if (v.held_by or v.derived) and v.valid_from > horizon:
+            end = v.valid_to or dt.date.max
+            if not any(
+                d.zone_id == v.zone_id and v.valid_from <= d.valid_from < end
+                for d in drawn
+            ):
+                out.append(
+                    Problem(
+                        v.mark,
+                        f"zone '{v.zone_id}' begins on {v.valid_from}, after the "
+                        f"control data's horizon {horizon} (set at {where}), so it "
+                        "is not drawn at all; keep that control file to "
+                        f"{v.valid_from} or later",
+                    )
+                )
+    return out
 
 
 def _has_area(geom: BaseGeometry) -> bool:

@@ -202,26 +202,37 @@ def _head(title: str, prefix: str, *, pages_css: bool = False) -> str:
     )
 
 
+def bdi(text: str) -> str:
+    """Text from the data, escaped and isolated in its own ``<bdi>``, so that
+    right-to-left or direction-changing characters in it cannot reorder what
+    stands around it (each value its own: one value cannot reorder the next)."""
+    return f"<bdi>{escape(text)}</bdi>"
+
+
+def _bdi_list(texts: tuple[str, ...] | list[str], separator: str = ", ") -> str:
+    return separator.join(bdi(t) for t in texts)
+
+
 def _source_html(source: Source) -> str:
     label = source.label
     if source.url:
         return (
             f'<a href="{escape(source.url, quote=True)}" rel="noopener noreferrer">'
-            f"{escape(label)}</a>"
+            f"{bdi(label)}</a>"
         )
-    return escape(label)
+    return bdi(label)
 
 
 def _agreement_html(a: Agreement) -> str:
     parts = [
-        f"<h2>{escape(a.title)}</h2>",
-        f'<p class="meta">{escape(a.date.isoformat())} · {escape(a.venue)}</p>',
+        f"<h2>{bdi(a.title)}</h2>",
+        f'<p class="meta">{escape(a.date.isoformat())} · {bdi(a.venue)}</p>',
     ]
     if a.summary:
-        parts.append(f"<p>{escape(a.summary)}</p>")
-    parts.append(f"<p><b>Parties:</b> {escape(', '.join(a.parties))}")
+        parts.append(f"<p>{bdi(a.summary)}</p>")
+    parts.append(f"<p><b>Parties:</b> {_bdi_list(a.parties)}")
     if a.guarantors:
-        parts.append(f"<br><b>Guarantors:</b> {escape(', '.join(a.guarantors))}")
+        parts.append(f"<br><b>Guarantors:</b> {_bdi_list(a.guarantors)}")
     parts.append("</p><h3>Sources</h3><ul>")
     parts.extend(f"<li>{_source_html(s)}</li>" for s in a.sources)
     parts.append("</ul>")
@@ -264,19 +275,19 @@ def _obligations_html(atlas: AtlasData, on: dt.date) -> str:
         later = ""
         if status == "pending":
             later = (
-                f" Outcome: {escape(o.status)}"
-                + (f" ({escape(o.outcome)})" if o.outcome else "")
+                f" Outcome: {bdi(o.status)}"
+                + (f" ({bdi(o.outcome)})" if o.outcome else "")
                 + "."
             )
         elif o.outcome:
-            later = f" {escape(o.outcome)}"
+            later = f" {bdi(o.outcome)}"
         sources = "; ".join(_source_html(s) for s in o.sources)
         items.append(
             f'<li data-obligation="{escape(o.obligation_id, quote=True)}">'
-            f"<b>{escape(o.what)}</b> — due {o.due.isoformat()} "
-            f"({escape(', '.join(o.concerns))}). "
+            f"<b>{bdi(o.what)}</b> — due <bdi>{o.due.isoformat()}</bdi> "
+            f"({_bdi_list(o.concerns)}). "
             f'Status on {on.isoformat()}: <span class="status status-{escape(status, quote=True)}">'
-            f"{escape(status)}</span>.{later}"
+            f"{bdi(status)}</span>.{later}"
             f' <span class="meta">Sources: {sources}</span></li>'
         )
     return (
@@ -313,6 +324,9 @@ def date_page(
     iso = on.isoformat()
     zones = page_features(collection, simplify_deg=PAGE_ZONE_TOLERANCE_DEG)
     title = f"{iso}: {'; '.join(a.title for a in agreements) or 'zones in force'}"
+    heading = f"{iso}: " + (
+        _bdi_list([a.title for a in agreements], "; ") or "zones in force"
+    )
     nav = ['<a href="../index.html">All agreements</a>']
     if previous:
         nav.append(
@@ -346,7 +360,7 @@ def date_page(
         _head(f"{title} — {TITLE}", "../"),
         f'<body data-page="date" data-date="{iso}" data-details="../data/details/{iso}.js"'
         + (' data-control-layer="1">' if control_layer else ">"),
-        f"<header><h1>{escape(title)}</h1><nav>{' '.join(nav)}</nav></header>",
+        f"<header><h1>{heading}</h1><nav>{' '.join(nav)}</nav></header>",
         '<main class="map-page"><div id="map" role="region" '
         f'aria-label="Map of zones in force on {iso}"></div><aside>',
         f"<h2>In force on {iso}</h2>",
@@ -456,13 +470,13 @@ def index_page(atlas: AtlasData, counts: dict[dt.date, int]) -> bytes:
     for day in atlas.dates:
         iso = day.isoformat()
         for a in (a for a in atlas.agreements if a.date == day):
-            summary = f"<p>{escape(a.summary)}</p>" if a.summary else ""
+            summary = f"<p>{bdi(a.summary)}</p>" if a.summary else ""
             items.append(
                 f'<li><a href="maps/{iso}.html" class="thumb"><img src="thumbnails/{iso}.svg" '
                 f'width="240" height="200" alt="Map of the zones in force on {iso}"></a>'
-                f'<time datetime="{iso}">{iso}</time> — <b>{escape(a.title)}</b>'
-                f'<br><span class="meta">{escape(a.venue)} · parties: '
-                f"{escape(', '.join(a.parties))}</span>{summary}"
+                f'<time datetime="{iso}">{iso}</time> — <b>{bdi(a.title)}</b>'
+                f'<br><span class="meta">{bdi(a.venue)} · parties: '
+                f"{_bdi_list(a.parties)}</span>{summary}"
                 f'<p class="links"><a href="maps/{iso}.html">Map of {iso}</a>'
                 f'<a href="geojson/{iso}.geojson" download="syria-zones-{iso}.geojson">GeoJSON</a>'
                 f'<a href="figures/{iso}.png" download="syria-zones-{iso}.png">Figure (PNG)</a>'

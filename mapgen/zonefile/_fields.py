@@ -11,6 +11,7 @@ from yaml.nodes import MappingNode, Node
 
 from mapgen.geodata.extracts import Geodata, Town
 from mapgen.model import Part, Source
+from mapgen.zonefile._listing import listing
 from mapgen.zonefile._yaml import Reader, did_you_mean
 from mapgen.zonefile.files import BIBLIOGRAPHY
 from mapgen.zonefile.keys import KEYS
@@ -75,7 +76,7 @@ def unknown_source(key: str, known: dict[str, Source]) -> str:
             f"to {BIBLIOGRAPHY} beside the zone files"
         )
     return (
-        f"unknown source '{key}'; known sources: {', '.join(sorted(known))}"
+        f"unknown source '{key}'; known sources: {listing(known, near=key)}"
         f"{did_you_mean(key, known)}"
     )
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from mapgen.days import calendar_fault
 from mapgen.errors import Mark, Problem
 from mapgen.model import Source
 from mapgen.zonefile._fields import SOURCE_KEY as KEY
@@ -128,11 +129,12 @@ def read_loose_date(r: Reader, node: Node, what: str) -> str | None:
         )
         return None
     year, month, day = (int(g) if g else None for g in match.groups())
-    try:
-        first = dt.date(year or 1, month or 1, day or 1)
-    except ValueError:
-        r.error(node, f"{what} '{raw}' is not a real calendar date")
+    assert year is not None  # the pattern requires it
+    fault = calendar_fault(year, month, day)
+    if fault is not None:
+        r.error(node, f"{what} '{raw}' is not a real calendar date ({fault})")
         return None
+    first = dt.date(year, month or 1, day or 1)
     if first > r.today:
         r.error(node, f"{what} {raw} is in the future (today is {r.today})")
         return None

@@ -33,6 +33,8 @@ from mapgen.zonefile.files import (
 )
 from mapgen.zonefile.keys import KEYS
 
+# The folder of control files, inside the zone folder.
+CONTROL_DIR = "control"
 # Files of the control folder that are not fronts (mapgen.zonefile.deals).
 RESERVED = ("pockets.yaml", "snapshot.yaml")
 FRONT_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -105,7 +107,14 @@ def _read_front(r: Reader, data: bytes, geodata: Geodata) -> Front | None:
                 settlements.append(s)
     if not (front_id and title and horizon):
         return None
-    return Front(front_id, title, covers, horizon, tuple(settlements))
+    return Front(
+        front_id,
+        title,
+        covers,
+        horizon,
+        tuple(settlements),
+        horizon_mark=r.mark(top["horizon"]),
+    )
 
 
 def read_citations(r: Reader, node: Node) -> dict[str, tuple[Citation, Mark]]:
@@ -381,22 +390,68 @@ def _fact(
 
 def _check_duplicates(settlements: list[Settlement], problems: list[Problem]) -> None:
     """Two settlements within 200 m under different names, or one name twice
-    within 200 m, are one place written twice."""
+    within 200 m, are one place written twice. Each cluster of such
+    settlements is reported once, at its second, however many it holds."""
     cell = 0.01  # degrees; neighbours are looked up in the 3x3 cells around
-    grid: dict[tuple[int, int], list[Settlement]] = {}
+    # Per cell, the settlements a newcomer is measured against: each cluster's
+    # first few members (enough to find what lies near it), never all of a
+    # thousand written at one point.
+    grid: dict[tuple[int, int], list[int]] = {}
+    clusters: list[list[Settlement]] = []
+    kept: list[int] = []  # per cluster, members placed in the grid
     for s in settlements:
         key = (int(math.floor(s.lon / cell)), int(math.floor(s.lat / cell)))
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for other in grid.get((key[0] + dx, key[1] + dy), []):
-                    if _metres(s, other) <= SAME_PLACE_M:
-                        problems.append(
-                            Problem(
-                                s.mark,
-                                f"'{s.name}' lies {_metres(s, other):.0f} m from '{other.name}' at {other.mark}; one place written twice? Keep one entry",
-                            )
-                        )
-        grid.setdefault(key, []).append(s)
+        joined = next(
+            (
+                c
+                for dx in (-1, 0, 1)
+                for dy in (-1, 0, 1)
+                for c in grid.get((key[0] + dx, key[1] + dy), [])
+                if any(
+                    _metres(s, m) <= SAME_PLACE_M
+                    for m in clusters[c][:_MEASURED_PER_CLUSTER]
+                )
+            ),
+            None,
+        )
+        if joined is None:
+            joined = len(clusters)
+            clusters.append([])
+            kept.append(0)
+        clusters[joined].append(s)
+        if kept[joined] < _MEASURED_PER_CLUSTER:
+            kept[joined] += 1
+            cells = grid.setdefault(key, [])
+            if joined not in cells:
+                cells.append(joined)
+    for members in clusters:
+        if len(members) > 1:
+            problems.append(_duplicate_problem(members))
+
+
+# Members of a cluster that newcomers are measured against, and named in its problem.
+_MEASURED_PER_CLUSTER = 8
+_NAMED = 5
+
+
+def _duplicate_problem(members: list[Settlement]) -> Problem:
+    first, second, rest = members[0], members[1], members[2:]
+    message = (
+        f"'{second.name}' lies {_metres(second, first):.0f} m from '{first.name}' at "
+        f"{first.mark}"
+    )
+    if not rest:
+        return Problem(
+            second.mark, f"{message}; one place written twice? Keep one entry"
+        )
+    named = ", ".join(f"'{m.name}' at {m.mark}" for m in rest[:_NAMED])
+    more = f" and {len(rest) - _NAMED:,} more" if len(rest) > _NAMED else ""
+    return Problem(
+        second.mark,
+        f"{message}, and {len(rest):,} more settlements lie within 200 m of them "
+        f"({named}{more}); "
+        f"one place written {len(members):,} times? Keep one entry",
+    )
 
 
 def _metres(a: Settlement, b: Settlement) -> float:

@@ -41,10 +41,11 @@ from mapgen.zonefile._fields import (
     read_part,
     read_sources,
 )
+from mapgen.zonefile._listing import listing
 from mapgen.zonefile._numbers import whole
 from mapgen.zonefile._yaml import Reader, did_you_mean
 from mapgen.zonefile.bibliography import read_bibliography
-from mapgen.zonefile.control import load_control
+from mapgen.zonefile.control import CONTROL_DIR, load_control
 from mapgen.zonefile.deals import read_pockets, read_snapshot
 from mapgen.zonefile.files import (
     ZONE_FILE,
@@ -155,7 +156,8 @@ def read_atlas(zones_dir: Path, geodata: Geodata) -> tuple[AtlasData, list[Probl
             key=lambda a: (a.date, a.slug),
         )
     )
-    control = _control(zones_dir / "control", geodata, problems)
+    control = _control(zones_dir / CONTROL_DIR, geodata, problems)
+    _check_horizons(control, agreements, problems)
     atlas = AtlasData(
         control=control,
         agreements=agreements,
@@ -188,6 +190,29 @@ def _control(directory: Path, geodata: Geodata, problems: list[Problem]) -> Cont
     control, found, warnings = assemble(curated, places, snapshot, pockets)
     problems.extend(found)
     return replace(control, warnings=tuple(warnings))
+
+
+def _check_horizons(
+    control: Control, agreements: tuple[Agreement, ...], problems: list[Problem]
+) -> None:
+    """The earliest horizon is the one all control data is kept to: one before
+    the first agreement would leave every zone that follows the ground with
+    no ground at all."""
+    if not agreements:
+        return
+    first = agreements[0]
+    for front in control.fronts:
+        if front.horizon < first.date and front.horizon_mark is not None:
+            problems.append(
+                Problem(
+                    front.horizon_mark,
+                    f"the horizon {front.horizon} is before the atlas's first "
+                    f"agreement ({first.date}, {first.title}): all control data "
+                    "is kept to the earliest horizon, so no zone could follow the "
+                    f"ground; give the date the data is complete to, {first.date} "
+                    "or later",
+                )
+            )
 
 
 def _check_post_numbers(agreements: list[Agreement], problems: list[Problem]) -> None:
@@ -238,7 +263,7 @@ def _check_feature_ids(
             problems.append(
                 Problem(
                     mark,
-                    f"obligation concerns unknown zone or route '{ident}'{did_you_mean(ident, targets)}; known: {', '.join(sorted(targets))}",
+                    f"obligation concerns unknown zone or route '{ident}'{did_you_mean(ident, targets)}; known: {listing(targets, near=ident)}",
                 )
             )
 
@@ -487,6 +512,14 @@ def _read_zone(
             for item in r.sequence(fields["held_by"], "'held_by'", allow_empty=False)
         ]
         out.held_by = tuple(s for s in sides if s is not None)
+        if "derived" in fields:
+            r.error(
+                fields["held_by"],
+                "'held_by' has no effect on a derived zone: its shape follows the "
+                "dated states of its base zone, whose 'held_by' says whose ground it "
+                "is (a band's 'facing' names the side it is measured from); remove "
+                "'held_by' here",
+            )
     return _Draft(r.mark(node), r.mark(fields[head]), zone_id, revises, out)
 
 
@@ -569,7 +602,7 @@ def _link_versions(
                 problems.append(
                     Problem(
                         d.id_mark,
-                        f"'revises: {d.zone_id}' names no zone defined by an earlier agreement{did_you_mean(d.zone_id, first)}; known zones: {', '.join(sorted(first)) or 'none'}",
+                        f"'revises: {d.zone_id}' names no zone defined by an earlier agreement{did_you_mean(d.zone_id, first)}; known zones: {listing(first, near=d.zone_id) or 'none'}",
                     )
                 )
                 continue
@@ -639,7 +672,7 @@ def _link_versions(
             continue
         base_id = v.derived.base
         if base_id not in first:
-            known = ", ".join(sorted(first))
+            known = listing(first, near=base_id)
             problems.append(
                 Problem(
                     v.derived.mark,

@@ -43,14 +43,19 @@
   }
 
   // Text is put in its own <bdi>, so that right-to-left or direction-changing
-  // characters in the data cannot reorder the text around it.
+  // characters in the data cannot reorder the text around it. A text made of
+  // several values is given as a list, [value, " — due ", value]: each
+  // piece is isolated on its own, so that one value cannot reorder the next.
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
       if (k === "text") {
-        var isolated = document.createElement("bdi");
-        isolated.textContent = attrs[k];
-        node.appendChild(isolated);
+        [].concat(attrs[k]).forEach(function (piece) {
+          if (piece === null || piece === undefined || piece === "") return;
+          var isolated = document.createElement("bdi");
+          isolated.textContent = String(piece);
+          node.appendChild(isolated);
+        });
       }
       else if (k === "className") node.className = attrs[k];
       else node.setAttribute(k, attrs[k]);
@@ -59,6 +64,14 @@
       if (c !== null && c !== undefined) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
     });
     return node;
+  }
+
+  // Items of a list joined by a separator, as pieces of a text (each item
+  // isolated on its own by el).
+  function joined(items, separator) {
+    var out = [];
+    items.forEach(function (it, i) { if (i) out.push(separator); out.push(it); });
+    return out;
   }
 
   function safeUrl(url) {
@@ -82,19 +95,19 @@
   function describe(p) {
     var rows = [["Kind", p.kind]];
     if (p.kind === "observation-post") {
-      rows.push(["Number", "#" + p.number + (p.posts_total ? " of " + p.posts_total : "") + " (order of establishment)"]);
-      rows.push(["Established", p.valid_from + " (reported: " + p.established_as_reported + ")"]);
+      rows.push(["Number", ["#" + p.number, p.posts_total ? " of " + p.posts_total : null, " (order of establishment)"]]);
+      rows.push(["Established", [p.valid_from, " (reported: ", p.established_as_reported, ")"]]);
     } else {
-      rows.push(["In force", p.valid_from + " \u2192 " + (p.valid_to ? p.valid_to + " (first day no longer in force)" : "open")]);
-      if (p.kind !== "route") rows.push(["Fate", p.fate ? p.fate + (p.fate_note ? ": " + p.fate_note : "") : "\u2014"]);
+      rows.push(["In force", [p.valid_from, " \u2192 ", p.valid_to || "open", p.valid_to ? " (first day no longer in force)" : null]]);
+      if (p.kind !== "route") rows.push(["Fate", p.fate ? [p.fate, p.fate_note ? ": " : null, p.fate_note] : "\u2014"]);
     }
-    rows.push(["Agreement", p.agreement.date + " \u2014 " + p.agreement.title]);
-    if (p.guarantors) rows.push(["Guarantors", p.guarantors.join(", ") || "\u2014"]);
-    if (p.towns) rows.push(["Through", p.towns.join(" \u2013 ")]);
-    rows.push(["Governorates", (p.governorates || []).join(", ") || "\u2014"]);
+    rows.push(["Agreement", [p.agreement.date, " \u2014 ", p.agreement.title]]);
+    if (p.guarantors) rows.push(["Guarantors", p.guarantors.length ? joined(p.guarantors, ", ") : "\u2014"]);
+    if (p.towns) rows.push(["Through", joined(p.towns, " \u2013 ")]);
+    rows.push(["Governorates", (p.governorates || []).length ? joined(p.governorates, ", ") : "\u2014"]);
     if (p.area_km2 !== undefined) rows.push(["Area", p.area_km2.toLocaleString("en") + " km\u00b2"]);
-    if (p.derived_from) rows.push(["Derived from", p.derived_from + ": " + p.derivation]);
-    rows.push(["Boundary", p.precision + " \u2014 " + p.precision_meaning + (p.precision_note ? ". " + p.precision_note : "")]);
+    if (p.derived_from) rows.push(["Derived from", [p.derived_from, ": ", p.derivation]]);
+    rows.push(["Boundary", [p.precision, " \u2014 ", p.precision_meaning, p.precision_note ? ". " : null, p.precision_note]]);
     return rows;
   }
 
@@ -105,7 +118,7 @@
     if (p.lifecycle && p.lifecycle.length) {
       box.appendChild(el("h3", { text: "Life of the zone" }));
       box.appendChild(listOf(p.lifecycle, function (e) {
-        var li = el("span", { className: "stage-" + e.stage, text: e.date + " \u00b7 " + e.stage + (e.note ? ": " + e.note : "") });
+        var li = el("span", { className: "stage-" + e.stage, text: [e.date, " \u00b7 ", e.stage, e.note ? ": " : null, e.note] });
         e.sources.forEach(function (s) { li.appendChild(document.createTextNode(" \u2014 ")); li.appendChild(sourceNode(s)); });
         return li;
       }));
@@ -114,13 +127,13 @@
       box.appendChild(el("h3", { text: "Obligations" }));
       box.appendChild(listOf(p.obligations, function (o) {
         var status = o.status_on_date || o.outcome_status;
-        return el("span", { text: o.what + " \u2014 due " + o.due + ": " + status + (o.outcome ? " (" + o.outcome + ")" : "") });
+        return el("span", { text: [o.what, " \u2014 due ", o.due, ": ", status, o.outcome ? " (" : null, o.outcome, o.outcome ? ")" : null] });
       }));
     }
     if (p.population && p.population.length) {
       box.appendChild(el("h3", { text: "Reported figures" }));
       box.appendChild(listOf(p.population, function (f) {
-        var li = el("span", { text: f.value.toLocaleString("en") + " " + f.of + (f.note ? " (" + f.note + ")" : "") + " \u2014 " });
+        var li = el("span", { text: [f.value.toLocaleString("en"), " ", f.of, f.note ? " (" : null, f.note, f.note ? ")" : null, " \u2014 "] });
         f.sources.forEach(function (s, i) { if (i) li.appendChild(document.createTextNode("; ")); li.appendChild(sourceNode(s)); });
         return li;
       }));
@@ -244,7 +257,7 @@
       },
       onEachFeature: function (f, layer) {
         var p = f.properties;
-        var label = p.kind === "undof" ? "UNDOF area of separation (Golan)" : p.name + " (" + p.iso + ", " + p.ocha + ") " + p.name_ar;
+        var label = p.kind === "undof" ? "UNDOF area of separation (Golan)" : [p.name, " (", p.iso, ", ", p.ocha, ") ", p.name_ar];
         layer.bindTooltip(el("span", { text: label }), { sticky: true });
       }
     }).addTo(map);
@@ -551,7 +564,7 @@
           var k = f.properties.kind;
           return k !== "route" && k !== "observation-post" && covers(f.geometry, e.lon, e.lat);
         }).map(function (f) { return f.properties.name; });
-        box.appendChild(el("p", { className: "search-zones", text: "On " + ctx.date + ": " + (inside.length ? "inside " + inside.join("; ") : "inside no zone") + "." }));
+        box.appendChild(el("p", { className: "search-zones", text: ["On ", ctx.date, ": "].concat(inside.length ? ["inside "].concat(joined(inside, "; ")) : ["inside no zone"], ["."]) }));
         if (e.settlement >= 0) {
           var held = el("p", { className: "search-held meta", text: "Who held it: loading\u2026" });
           box.appendChild(held);
@@ -559,7 +572,7 @@
             var h = history.list[e.settlement], side = null, since = null, inferred = false;
             h.history.forEach(function (s) { if (s.from <= ctx.date) { side = s.side; since = s.from; inferred = s.inferred; } });
             held.textContent = "";
-            held.appendChild(el("span", { text: side ? "Held by " + sideName(side) + " (from " + since + (inferred ? "; inferred by the atlas" : "") + ", control data)." : "No control record for this date." }));
+            held.appendChild(el("span", { text: side ? ["Held by ", sideName(side), " (from ", since, inferred ? "; inferred by the atlas" : null, ", control data)."] : "No control record for this date." }));
           });
         }
       }
@@ -712,14 +725,14 @@
     var h = history.list[i];
     var box = el("div", { className: "popup" }, [el("h2", { text: h.name }), el("p", { className: "meta", lang: "ar", dir: "rtl", text: h.name_ar })]);
     box.appendChild(listOf(h.history, function (spell) {
-      var li = el("span", { text: "from " + spell.from + ": " + sideName(spell.side) + (spell.inferred ? " (inferred by the atlas, not dated by a source)" : "") + (spell.note ? " \u2014 " + spell.note : "") + " \u2014 " });
+      var li = el("span", { text: ["from ", spell.from, ": ", sideName(spell.side), spell.inferred ? " (inferred by the atlas, not dated by a source)" : null, spell.note ? " \u2014 " : null, spell.note, " \u2014 "] });
       spell.sources.forEach(function (s, j) {
         if (j) li.appendChild(document.createTextNode("; "));
-        li.appendChild(sourceNode({ kind: "cite", text: s.title + (s.publisher ? " (" + s.publisher + (s.date ? ", " + s.date : "") + ")" : ""), url: s.url }));
+        li.appendChild(sourceNode({ kind: "cite", text: [s.title, s.publisher ? " (" : null, s.publisher, s.publisher && s.date ? ", " : null, s.publisher ? s.date : null, s.publisher ? ")" : null], url: s.url }));
       });
       return li;
     }));
-    box.appendChild(el("p", { className: "meta", text: "Position from: " + h.coordinates_from.title + " \u00b7 " + h.governorate + (h.origin === "wikimap" ? " \u00b7 a place marked on Wikipedia's detailed map" : "") }));
+    box.appendChild(el("p", { className: "meta", text: ["Position from: ", h.coordinates_from.title, " \u00b7 ", h.governorate, h.origin === "wikimap" ? " \u00b7 a place marked on Wikipedia's detailed map" : null] }));
     return box;
   }
 
@@ -741,7 +754,7 @@
           },
           onEachFeature: function (f, l) {
             var p = f.properties;
-            l.bindTooltip(el("span", { text: sideName(p.side) + ": " + p.area_km2.toLocaleString("en") + " km\u00b2 around " + p.settlements + " places (computed; data to " + p.horizon + ")" }), { sticky: true });
+            l.bindTooltip(el("span", { text: [sideName(p.side), ": " + p.area_km2.toLocaleString("en") + " km\u00b2 around " + p.settlements + " places (computed; data to ", p.horizon, ")"] }), { sticky: true });
           }
         }).addTo(layer);
         data.points.forEach(function (pt) {
@@ -749,7 +762,7 @@
             pane: "settlements", radius: 3.5, weight: 1, color: "#fff", fillColor: SIDE_COLOURS[pt[3]] || "#777", fillOpacity: 1,
             className: "settlement side-" + pt[3]
           });
-          m.bindTooltip(el("span", {}, [el("bdi", { text: pt[0] }), " \u00b7 ", el("bdi", { text: sideName(pt[3]) })]));
+          m.bindTooltip(el("span", { text: [pt[0], " \u00b7 ", sideName(pt[3])] }));
           m.bindPopup(function () {
             if (history.list) return historyPopup(pt[4]);
             history.waiting.push(function () { m.setPopupContent(historyPopup(pt[4])); });
@@ -811,7 +824,7 @@
       document.getElementById(group).appendChild(el("li", {}, [
         el("label", { "for": box.id }, [box, el("span", { className: "swatch", style: "background:" + colour })]),
         name,
-        el("span", { className: "meta", text: " " + f.properties.kind + " \u00b7 " + f.properties.precision + " \u00b7 since " + (f.properties.zone_began || f.properties.valid_from) + (f.properties.zone_began && f.properties.zone_began !== f.properties.valid_from ? " (this shape from " + f.properties.valid_from + ")" : "") })
+        el("span", { className: "meta", text: [" ", f.properties.kind, " \u00b7 ", f.properties.precision, " \u00b7 since ", f.properties.zone_began || f.properties.valid_from].concat(f.properties.zone_began && f.properties.zone_began !== f.properties.valid_from ? [" (this shape from ", f.properties.valid_from, ")"] : []) })
       ]));
     });
     made.base.labels.zones(data.zones.features);
@@ -905,7 +918,7 @@
       details.waiting = [];
       waiting.forEach(function (fn) { fn(); });
     },
-    el: el, inForce: inForce, newMap: newMap, featureLayer: featureLayer, legend: legend,
+    el: el, joined: joined, inForce: inForce, newMap: newMap, featureLayer: featureLayer, legend: legend,
     zonePopup: zonePopup, KIND_COLOURS: KIND_COLOURS, zoneColour: zoneColour,
     withView: withView, folded: folded, covers: covers
   };

@@ -5,7 +5,7 @@
    of days with the same zones) and are loaded on demand from data/diff/. */
 (function () {
   "use strict";
-  var A = window.Atlas, el = A.el;
+  var A = window.Atlas, el = A.el, joined = A.joined;
   var DIFF_COLOURS = { added: "#2ca02c", removed: "#d62728", unchanged: "#999999" };
   var loaded = {}, waiting = {};
 
@@ -119,9 +119,9 @@
         el("span", { id: "total-removed", className: "removed", text: "\u2212" + fmt(t.removed) }), " km\u00b2 removed (" + fmt(t.km2_a) + " \u2192 " + fmt(t.km2_b) + " km\u00b2)"
       ]));
       box.appendChild(el("h3", { text: "Towns (GeoNames) that entered the zones" }));
-      box.appendChild(el("p", { id: "towns-entered", text: d.towns_entered.join(", ") || "none" }));
+      box.appendChild(el("p", { id: "towns-entered", text: d.towns_entered.length ? joined(d.towns_entered, ", ") : "none" }));
       box.appendChild(el("h3", { text: "Towns that left the zones" }));
-      box.appendChild(el("p", { id: "towns-left", text: d.towns_left.join(", ") || "none" }));
+      box.appendChild(el("p", { id: "towns-left", text: d.towns_left.length ? joined(d.towns_left, ", ") : "none" }));
       var key = document.getElementById("diff-key");
       if (key && !key.children.length) {
         [["added", "added: in a zone on the right date only"], ["removed", "removed: in a zone on the left date only"], ["unchanged", "unchanged: in a zone on both dates"]].forEach(function (r) {
