@@ -12,7 +12,6 @@ settlement's distance to the nearest settlement of another side.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import hashlib
@@ -28,12 +27,15 @@ from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.clean import polygons_only
 from mapgen.geometry.projection import (
     area_km2,
+    many_to_degrees,
     many_to_metres,
     to_degrees,
     to_metres,
 )
 from mapgen.model import Control, Settlement
 
+# Keys of (settlement, day): days as ordinals stay far below this.
+_DAYS = 1 << 22
 # How far a settlement's cell may reach: about the distance between villages in
 # the settled west, so that sparse desert settlements do not claim the desert.
 REACH_KM = 10.0
@@ -115,15 +117,30 @@ class Ground:
     def __init__(self, control: Control, geodata: Geodata) -> None:
         self.settlements = control.settlements
         self.geodata = geodata
-        self._starts = [[sp.start for sp in s.history] for s in self.settlements]
-        self._spell_sides = [[sp.side for sp in s.history] for s in self.settlements]
+        # Every spell as one sorted array of keys (settlement, day): a day's
+        # sides are one searchsorted for all settlements at once.
+        self._names = sorted({sp.side for s in self.settlements for sp in s.history})
+        code = {side: i for i, side in enumerate(self._names)}
+        owners = [i for i, s in enumerate(self.settlements) for _ in s.history]
+        days = [sp.start.toordinal() for s in self.settlements for sp in s.history]
+        self._keys = np.array(owners, dtype=np.int64) * _DAYS + np.array(
+            days, dtype=np.int64
+        )
+        self._owners = np.array(owners, dtype=np.int64)
+        self._codes = np.array(
+            [code[sp.side] for s in self.settlements for sp in s.history],
+            dtype=np.int16,
+        )
+        self._everyone = np.arange(len(self.settlements), dtype=np.int64)
         self.metric = (
             many_to_metres(shapely.points([(s.lon, s.lat) for s in self.settlements]))
             if self.settlements
             else np.array([], dtype=object)
         )
-        self._sides: dict[dt.date, tuple[str | None, ...]] = {}
-        self._cells: dict[bytes, tuple[NDArray[np.object_], NDArray[np.float64]]] = {}
+        self._day_codes: dict[dt.date, NDArray[np.int16]] = {}
+        self._cells: dict[
+            bytes, tuple[NDArray[np.object_], NDArray[np.float64], NDArray[np.int64]]
+        ] = {}
         self._land: dict[
             tuple[dt.date, tuple[str, ...], tuple[float, float, float, float] | None],
             BaseGeometry,
@@ -131,21 +148,32 @@ class Ground:
         self._signatures: dict[dt.date, str] = {}
         self._reaches: dict[tuple[bytes, float], BaseGeometry] = {}
 
+    def codes_on(self, day: dt.date) -> NDArray[np.int16]:
+        """Each settlement's side on ``day`` as an index into the side names
+        (-1 before its history begins)."""
+        if day not in self._day_codes:
+            if not len(self._keys):
+                out = np.full(len(self.settlements), -1, dtype=np.int16)
+            else:
+                wanted = self._everyone * _DAYS + day.toordinal()
+                at = np.searchsorted(self._keys, wanted, side="right") - 1
+                hit = at >= 0
+                hit[hit] = self._owners[at[hit]] == self._everyone[hit]
+                out = np.where(hit, self._codes[np.maximum(at, 0)], -1).astype(np.int16)
+            self._day_codes[day] = out
+        return self._day_codes[day]
+
     def sides_on(self, day: dt.date) -> tuple[str | None, ...]:
         """Who held each settlement on ``day`` (None before its history)."""
-        if day not in self._sides:
-            out: list[str | None] = []
-            for starts, sides in zip(self._starts, self._spell_sides, strict=True):
-                i = bisect.bisect_right(starts, day)
-                out.append(sides[i - 1] if i else None)
-            self._sides[day] = tuple(out)
-        return self._sides[day]
+        names = self._names
+        return tuple(names[c] if c >= 0 else None for c in self.codes_on(day).tolist())
 
     def signature(self, day: dt.date) -> str:
         """A digest of every settlement's side on ``day``: equal digests, equal ground."""
         if day not in self._signatures:
             digest = hashlib.sha256(self._places)
-            digest.update("\x1f".join(s or "" for s in self.sides_on(day)).encode())
+            digest.update("\x1f".join(self._names).encode())
+            digest.update(self.codes_on(day).tobytes())
             self._signatures[day] = digest.hexdigest()
         return self._signatures[day]
 
@@ -160,15 +188,25 @@ class Ground:
     ) -> tuple[NDArray[np.object_], NDArray[np.float64], list[str]]:
         """The Voronoi cells (metres) of the settlements known on ``day``, their
         bounds, and their sides."""
-        sides = self.sides_on(day)
-        known = [i for i, side in enumerate(sides) if side]
-        mask = bytes(1 if side else 0 for side in sides)
+        cells, bounds, codes = self._coded_cells(day)
+        return cells, bounds, [self._names[c] for c in codes.tolist()]
+
+    def _coded_cells(
+        self, day: dt.date
+    ) -> tuple[NDArray[np.object_], NDArray[np.float64], NDArray[np.int16]]:
+        codes = self.codes_on(day)
+        known = codes >= 0
+        mask = np.packbits(known).tobytes()
         if mask not in self._cells:
             envelope = to_metres(self.geodata.syria.envelope).buffer(50_000)
             array = voronoi_cells(self.metric[known], envelope)
-            self._cells[mask] = (array, shapely.bounds(array).reshape(-1, 4))
-        found, bounds = self._cells[mask]
-        return found, bounds, [str(sides[i]) for i in known]
+            self._cells[mask] = (
+                array,
+                shapely.bounds(array).reshape(-1, 4),
+                np.flatnonzero(known),
+            )
+        found, bounds, which = self._cells[mask]
+        return found, bounds, codes[which]
 
     def land(
         self,
@@ -180,8 +218,9 @@ class Ground:
         cells that reach into the box ``within`` (lon/lat) when it is given."""
         key = (day, wanted, within)
         if key not in self._land:
-            cells, bounds, sides = self._cells_on(day)
-            pick = np.array([side in wanted for side in sides], dtype=bool)
+            cells, bounds, codes = self._coded_cells(day)
+            want = [i for i, name in enumerate(self._names) if name in wanted]
+            pick = np.isin(codes, want)
             if within is not None:
                 x0, y0, x1, y1 = to_metres(shapely.box(*within)).bounds
                 pick &= (
@@ -224,12 +263,39 @@ class Ground:
         set of known settlements."""
         key = (mask, reach_km)
         if key not in self._reaches:
-            known = [i for i, m in enumerate(mask) if m]
+            known = np.flatnonzero(self.codes_on_mask(mask))
             discs = shapely.buffer(self.metric[known], reach_km * 1000, quad_segs=8)
             near = to_degrees(shapely.union_all(discs))
             syria = self.geodata.syria
             self._reaches[key] = shapely.make_valid(near.intersection(syria))
         return self._reaches[key]
+
+    def page_cells(
+        self, day: dt.date, *, reach_km: float = REACH_KM, tolerance: float = 0.0005
+    ) -> list[tuple[int, BaseGeometry]]:
+        """Each place known on ``day`` with its cell (lon/lat, simplified by
+        ``tolerance`` degrees), cut at ``reach_km`` and clipped to Syria: what
+        the pages colour by who held the place on any day."""
+        cells, _, _ = self._coded_cells(day)
+        known = np.flatnonzero(self.codes_on(day) >= 0)
+        discs = shapely.buffer(self.metric[known], reach_km * 1000, quad_segs=8)
+        cut = many_to_degrees(shapely.intersection(cells, discs))
+        syria = self.geodata.syria
+        shapely.prepare(syria)
+        inside = shapely.contains_properly(syria, cut)
+        out: list[tuple[int, BaseGeometry]] = []
+        for i, cell, within in zip(known.tolist(), cut, inside, strict=True):
+            if not within:
+                cell = polygons_only(shapely.make_valid(cell.intersection(syria)))
+            cell = shapely.simplify(cell, tolerance, preserve_topology=True)
+            if not cell.is_empty:
+                out.append((i, cell))
+        return out
+
+    def codes_on_mask(self, mask: bytes) -> NDArray[np.bool_]:
+        """The known-settlement flags a packed mask stands for."""
+        bits = np.unpackbits(np.frombuffer(mask, dtype=np.uint8))
+        return bits[: len(self.settlements)].astype(bool)
 
     def near(self, area: BaseGeometry, km: float) -> list[Settlement]:
         """The settlements within ``km`` of ``area`` (lon/lat)."""

@@ -382,6 +382,16 @@ def _write_control(
     horizon = control.horizon
 
     ground = Ground(control, geodata)
+    last = horizon or max(atlas.dates)
+
+    def cells() -> bytes:
+        return render.ground_script(
+            ground.page_cells(last),
+            ground.settlements,
+            horizon.isoformat() if horizon else None,
+        )
+
+    put("data/control/ground.js", cache.file(f"ground:{made_from}", cells))
 
     def layer(day: dt.date) -> bytes:
         territory = ground.territory(day)

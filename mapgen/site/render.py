@@ -21,7 +21,7 @@ from mapgen.analysis.stats import Coverage
 from mapgen.geodata.extracts import Geodata
 from mapgen.geodata.places import arabic_only, places
 from mapgen.geometry.geojson import geometry_json
-from mapgen.model import PRECISIONS, Agreement, AtlasData, Control, Source
+from mapgen.model import PRECISIONS, Agreement, AtlasData, Control, Settlement, Source
 from mapgen.site.encode import encode_collection, encode_geometry, page_features
 
 TITLE = "Syria ceasefire and de-escalation zones atlas"
@@ -414,6 +414,49 @@ def control_script(
     return (
         f"Atlas.controlLoaded({json_for_script(iso)},{json_for_script(data)});\n"
     ).encode()
+
+
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def ground_script(
+    cells: list[tuple[int, BaseGeometry]],
+    settlements: tuple[Settlement, ...],
+    horizon: str | None,
+) -> bytes:
+    """Every place's cell and history, once for every day: the pages colour
+    each cell by the side that held its place on the day shown. Days are
+    counted from 1970-01-01, as the pages count them; a spell is [first day,
+    side, 1 if the atlas inferred it]."""
+    sides = sorted({sp.side for s in settlements for sp in s.history})
+    code = {side: i for i, side in enumerate(sides)}
+    features = []
+    spells: list[list[Any]] = []
+    for i, cell in cells:
+        s = settlements[i]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"i": len(spells)},
+                "geometry": geometry_json(cell),
+            }
+        )
+        spells.append(
+            [
+                s.name,
+                [
+                    [(sp.start - _EPOCH).days, code[sp.side], 1 if sp.inferred else 0]
+                    for sp in s.history
+                ],
+            ]
+        )
+    data = {
+        "sides": sides,
+        "horizon": horizon,
+        "cells": encode_collection({"type": "FeatureCollection", "features": features}),
+        "places": spells,
+    }
+    return ("Atlas.groundLoaded(" + json_for_script(data) + ");\n").encode("utf-8")
 
 
 def control_history_script(history: list[dict[str, Any]]) -> bytes:

@@ -96,6 +96,7 @@ def timeline_page(atlas: AtlasData) -> bytes:
         "can be shared.</p>",
         horizon_note(atlas),
         '<h3>Layers</h3><ul id="kind-toggles"></ul>',
+        '<div id="ground-key" aria-live="polite"></div>',
         '<h3>Features</h3><ul id="in-force"></ul>',
         '<div id="legend"></div>',
         f'<p class="note">{escape(GOLAN_NOTE)}</p>',

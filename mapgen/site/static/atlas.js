@@ -736,6 +736,51 @@
     return box;
   }
 
+  // The ground: every place's cell, coloured by the side that held the place on
+  // the day shown (data/control/ground.js, loaded once when first switched on).
+  // Paler where the atlas inferred the side; no fill before a place is known.
+  var ground = { data: null, waiting: [] };
+  function loadGround(fn) {
+    if (ground.data) { fn(ground.data); return; }
+    ground.waiting.push(fn);
+    if (ground.waiting.length === 1) loadScript(scriptBase() + "data/control/ground.js");
+  }
+  function spellOn(spells, day) {
+    var lo = 0, hi = spells.length - 1, found = null;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (spells[mid][0] <= day) { found = spells[mid]; lo = mid + 1; } else hi = mid - 1;
+    }
+    return found;
+  }
+  function groundLayer(map, data) {
+    if (!map.getPane("ground")) map.createPane("ground").style.zIndex = 350;
+    var renderer = L.canvas({ pane: "ground" }), day = 0;
+    var layer = L.geoJSON(data.cells, {
+      pane: "ground", renderer: renderer, interactive: false,
+      style: function (f) {
+        var spell = spellOn(data.places[f.properties.i][1], day);
+        if (!spell) return { stroke: false, fill: false };
+        var c = SIDE_COLOURS[data.sides[spell[1]]] || "#777";
+        return { stroke: false, fill: true, fillColor: c, fillOpacity: spell[2] ? 0.16 : 0.34 };
+      }
+    });
+    layer.setDay = function (days) {
+      day = days;
+      layer.setStyle(layer.options.style);
+      document.body.setAttribute("data-ground-day", String(days));
+    };
+    return layer;
+  }
+  function groundKey(box, data) {
+    box.textContent = "";
+    box.appendChild(el("h3", { text: "Who held the ground" }));
+    box.appendChild(listOf(data.sides, function (side) {
+      return el("span", {}, [el("span", { className: "swatch", style: "background:" + (SIDE_COLOURS[side] || "#777") }), el("span", { text: sideName(side) })]);
+    }));
+    box.appendChild(el("p", { className: "meta", text: "Each place's cell (up to 10 km around it) in the colour of the side that held it; paler where the atlas inferred the side, blank before any fact. Computed from " + data.places.length.toLocaleString("en") + " places; data kept to " + data.horizon + "." }));
+  }
+
   function controlLayer(map, iso) {
     var layer = L.layerGroup();
     // Territory below the zones (overlay pane, 400); settlements above them, so
@@ -890,6 +935,16 @@
     baseDetail: function (fc) { pending.detail(fc); },
     townsLoaded: function (list) { pending.towns(list); },
     controlLoaded: function (iso, data) { if (pending.control) pending.control(iso, data); },
+    loadGround: loadGround,
+    groundLayer: groundLayer,
+    groundKey: groundKey,
+    groundLoaded: function (data) {
+      data.cells = decodeCollection(data.cells);
+      ground.data = data;
+      var waiting = ground.waiting;
+      ground.waiting = [];
+      waiting.forEach(function (fn) { fn(data); });
+    },
     controlHistoryLoaded: function (data) {
       // Spells refer to citations and notes by index (render.control_history_script).
       var list = data.places.map(function (p) {

@@ -69,6 +69,22 @@
     });
     A.legend(document.getElementById("legend"));
 
+    // Who held the ground on the day shown: off until asked for (one file of
+    // every place's cell and history, then any day is a restyle).
+    var groundBox = el("input", { type: "checkbox", id: "ground-toggle" });
+    var ground = null;
+    groundBox.addEventListener("change", function () {
+      if (!groundBox.checked) { if (ground) map.removeLayer(ground); document.getElementById("ground-key").textContent = ""; return; }
+      document.getElementById("ground-key").textContent = "Loading who held the ground\u2026";
+      A.loadGround(function (data) {
+        if (!ground) ground = A.groundLayer(map, data);
+        A.groundKey(document.getElementById("ground-key"), data);
+        ground.setDay(current);
+        if (groundBox.checked) ground.addTo(map);
+      });
+    });
+    toggles.appendChild(el("li", {}, [el("label", {}, [groundBox, "Who held the ground (computed)"])]));
+
     var current = first;
     var notice = document.getElementById("notice");
 
@@ -104,6 +120,7 @@
       current = Math.max(first, Math.min(last, days));
       slider.value = String(current);
       redraw();
+      if (ground && groundBox.checked) ground.setDay(current);
       if (hash) writeHash();
     }
 
