@@ -425,36 +425,22 @@ def ground_script(
     horizon: str | None,
 ) -> bytes:
     """Every place's cell and history, once for every day: the pages colour
-    each cell by the side that held its place on the day shown. Days are
-    counted from 1970-01-01, as the pages count them; a spell is [first day,
-    side, 1 if the atlas inferred it]."""
+    each cell by the side that held its place on the day shown. ``cells[n]``
+    (an encoded geometry) belongs to ``places[n]``, its spells, each [first
+    day counted from 1970-01-01 as the pages count, side, 1 if inferred]."""
     sides = sorted({sp.side for s in settlements for sp in s.history})
     code = {side: i for i, side in enumerate(sides)}
-    features = []
-    spells: list[list[Any]] = []
-    for i, cell in cells:
-        s = settlements[i]
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {"i": len(spells)},
-                "geometry": geometry_json(cell),
-            }
-        )
-        spells.append(
-            [
-                s.name,
-                [
-                    [(sp.start - _EPOCH).days, code[sp.side], 1 if sp.inferred else 0]
-                    for sp in s.history
-                ],
-            ]
-        )
     data = {
         "sides": sides,
         "horizon": horizon,
-        "cells": encode_collection({"type": "FeatureCollection", "features": features}),
-        "places": spells,
+        "cells": [encode_geometry(geometry_json(cell)) for _, cell in cells],
+        "places": [
+            [
+                [(sp.start - _EPOCH).days, code[sp.side], 1 if sp.inferred else 0]
+                for sp in settlements[i].history
+            ]
+            for i, _ in cells
+        ],
     }
     return ("Atlas.groundLoaded(" + json_for_script(data) + ");\n").encode("utf-8")
 

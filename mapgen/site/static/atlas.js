@@ -759,7 +759,7 @@
     var layer = L.geoJSON(data.cells, {
       pane: "ground", renderer: renderer, interactive: false,
       style: function (f) {
-        var spell = spellOn(data.places[f.properties.i][1], day);
+        var spell = spellOn(data.places[f.properties.i], day);
         if (!spell) return { stroke: false, fill: false };
         var c = SIDE_COLOURS[data.sides[spell[1]]] || "#777";
         return { stroke: false, fill: true, fillColor: c, fillOpacity: spell[2] ? 0.16 : 0.34 };
@@ -939,7 +939,9 @@
     groundLayer: groundLayer,
     groundKey: groundKey,
     groundLoaded: function (data) {
-      data.cells = decodeCollection(data.cells);
+      data.cells = { type: "FeatureCollection", features: data.cells.map(function (g, n) {
+        return { type: "Feature", properties: { i: n }, geometry: decodeGeometry(g) };
+      }) };
       ground.data = data;
       var waiting = ground.waiting;
       ground.waiting = [];
