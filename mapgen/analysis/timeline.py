@@ -61,20 +61,19 @@ def states(atlas: AtlasData, kinds: tuple[str, ...] | None = None) -> list[State
 # Differences are precomputed for every pair of states up to this many states;
 # beyond it, pairs grow as the square of the states, so every pair of the
 # milestone states (those holding an agreement date or the first day of a
-# quarter) and every consecutive pair is computed, and the compare page points
+# month) and every consecutive pair is computed, and the compare page points
 # to 'mapgen diff' for the others.
 ALL_PAIRS_UP_TO = 24
 MILESTONES_UP_TO = 64
 
 
 def milestones(atlas: AtlasData, atlas_states: list[State]) -> list[State]:
-    """The states holding an agreement date or the first day of a quarter."""
+    """The states holding an agreement date or the first day of a month."""
     first, last = period(atlas)
     days = set(atlas.dates)
     month = dt.date(first.year, first.month, 1)
     while month <= last:
-        if month.month in (1, 4, 7, 10):
-            days.add(month)
+        days.add(month)
         month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
     return [s for s in atlas_states if any(s.covers(d) for d in days)]
 

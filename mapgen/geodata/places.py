@@ -182,5 +182,9 @@ def places(
         )
     for i, (name, ar, lon, lat) in enumerate(settlements):
         if i not in used:
-            out.append(Place(name, arabic_only([ar]), lon, lat, 3, 0, (), i))
+            # The map gazetteer's names keep ayn marks and long vowels
+            # ("Ma‘rata"); labels use the plain spelling and search both.
+            shown = plain(name)
+            variants = (name,) if shown != name else ()
+            out.append(Place(shown, arabic_only([ar]), lon, lat, 3, 0, variants, i))
     return sorted(out, key=lambda p: (p.rank, -p.population, p.name))

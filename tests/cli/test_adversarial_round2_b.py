@@ -264,7 +264,7 @@ def test_each_value_on_a_page_is_isolated_on_its_own(
         return out; }"""
     )
     mine = [t for t in tooltips if any(name in text for _, text in t)]
-    assert mine == [[["BDI", name], ["BDI", " \u00b7 "], ["BDI", "government"]]]
+    assert mine == [[["BDI", name], ["BDI", " \u00b7 "], ["BDI", "the government"]]]
     assert offline_page.errors == [] and offline_page.aborted == []
 
 

@@ -207,7 +207,7 @@ def test_the_control_layer_draws_territory_and_settlement_histories(
     popup = page.locator(".leaflet-popup-content")
     popup.locator("h2").wait_for()
     text = popup.inner_text()
-    assert "from " in text and ": sdf" in text
+    assert "from " in text and ": the SDF" in text
     assert popup.locator("a[href^='http']").count() >= 1
     assert "Control data is kept to 2018-12-31" in page.inner_text("#control-key")
     assert offline_page.errors == [] and offline_page.aborted == []
