@@ -185,6 +185,6 @@ def places(
             # The map gazetteer's names keep ayn marks and long vowels
             # ("Ma‘rata"); labels use the plain spelling and search both.
             shown = plain(name)
-            variants = (name,) if shown != name else ()
-            out.append(Place(shown, arabic_only([ar]), lon, lat, 3, 0, variants, i))
+            spelt: tuple[str, ...] = (name,) if shown != name else ()
+            out.append(Place(shown, arabic_only([ar]), lon, lat, 3, 0, spelt, i))
     return sorted(out, key=lambda p: (p.rank, -p.population, p.name))
