@@ -247,7 +247,7 @@ class Ground:
         if not known:
             return Territory(day, {}, (), reach_km)
         cells, _, cell_sides = self._cells_on(day)
-        reach = self._reach(bytes(1 if side else 0 for side in sides), reach_km)
+        reach = self._reach(np.packbits(self.codes_on(day) >= 0).tobytes(), reach_km)
         out: dict[str, BaseGeometry] = {}
         for side in sorted(set(cell_sides)):
             pick = np.array([s == side for s in cell_sides], dtype=bool)

@@ -137,8 +137,9 @@ def test_output_never_goes_missing_while_builds_swap_it_in(
     watcher = threading.Thread(target=watch)
     watcher.start()
     try:
-        for _ in range(3):
-            build(ZONES, out, GEODATA, cache)
+        with cache:
+            for _ in range(3):
+                build(ZONES, out, GEODATA, cache)
     finally:
         stop.set()
         watcher.join()
