@@ -145,4 +145,7 @@ def test_export_cli_rejects_a_bad_date() -> None:
         check=False,
     )
     assert done.returncode == 2
-    assert "'2017-13-01' is written YYYY-MM-DD but is no day of the calendar" in done.stderr
+    assert (
+        "'2017-13-01' is written YYYY-MM-DD but is no day of the calendar"
+        in done.stderr
+    )
