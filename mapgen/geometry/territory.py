@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,11 @@ from mapgen.geometry.projection import (
 )
 from mapgen.model import Control, Settlement
 
+# Cells are unioned in blocks of this size (see Ground.land); how many block
+# unions and answers are kept.
+BLOCK_KM = 40.0
+_BLOCKS_KEPT = 50_000
+_LANDS_KEPT = 64
 # Keys of (settlement, day): days as ordinals stay far below this.
 _DAYS = 1 << 22
 # How far a settlement's cell may reach: about the distance between villages in
@@ -141,10 +147,11 @@ class Ground:
         self._cells: dict[
             bytes, tuple[NDArray[np.object_], NDArray[np.float64], NDArray[np.int64]]
         ] = {}
-        self._land: dict[
+        self._land: OrderedDict[
             tuple[dt.date, tuple[str, ...], tuple[float, float, float, float] | None],
             BaseGeometry,
-        ] = {}
+        ] = OrderedDict()
+        self._blocks: dict[bytes, BaseGeometry] = {}
         self._signatures: dict[dt.date, str] = {}
         self._reaches: dict[tuple[bytes, float], BaseGeometry] = {}
 
@@ -189,24 +196,30 @@ class Ground:
         """The Voronoi cells (metres) of the settlements known on ``day``, their
         bounds, and their sides."""
         cells, bounds, codes = self._coded_cells(day)
-        return cells, bounds, [self._names[c] for c in codes.tolist()]
+        known = codes >= 0
+        return (
+            cells[known],
+            bounds[known],
+            [self._names[c] for c in codes[known].tolist()],
+        )
 
     def _coded_cells(
         self, day: dt.date
     ) -> tuple[NDArray[np.object_], NDArray[np.float64], NDArray[np.int16]]:
-        codes = self.codes_on(day)
-        known = codes >= 0
-        mask = np.packbits(known).tobytes()
-        if mask not in self._cells:
+        """Every place's Voronoi cell (metres), computed once for all places,
+        known or not, with its bounds and its side's code on ``day`` (-1 where
+        the place is not known yet: its cell is nobody's ground, drawn as
+        unknown, rather than given to its neighbours)."""
+        if not self._cells:
             envelope = to_metres(self.geodata.syria.envelope).buffer(50_000)
-            array = voronoi_cells(self.metric[known], envelope)
-            self._cells[mask] = (
+            array = voronoi_cells(self.metric, envelope)
+            self._cells[b"all"] = (
                 array,
                 shapely.bounds(array).reshape(-1, 4),
-                np.flatnonzero(known),
+                np.arange(len(array), dtype=np.int64),
             )
-        found, bounds, which = self._cells[mask]
-        return found, bounds, codes[which]
+        found, bounds, _ = self._cells[b"all"]
+        return found, bounds, self.codes_on(day)
 
     def land(
         self,
@@ -215,27 +228,54 @@ class Ground:
         within: tuple[float, float, float, float] | None = None,
     ) -> BaseGeometry:
         """The ground of the sides ``wanted`` on ``day`` (lon/lat); only the
-        cells that reach into the box ``within`` (lon/lat) when it is given."""
+        cells that reach into the box ``within`` (lon/lat) when it is given.
+
+        The cells are unioned block by block (squares of BLOCK_KM): a change of
+        one place redraws one block, and a day's ground is the union of the
+        blocks' unions, so thousands of dated states cost little more than a
+        few. Recent answers are kept; old ones are let go."""
         key = (day, wanted, within)
-        if key not in self._land:
-            cells, bounds, codes = self._coded_cells(day)
-            want = [i for i, name in enumerate(self._names) if name in wanted]
-            pick = np.isin(codes, want)
-            if within is not None:
-                x0, y0, x1, y1 = to_metres(shapely.box(*within)).bounds
-                pick &= (
-                    (bounds[:, 0] <= x1)
-                    & (bounds[:, 2] >= x0)
-                    & (bounds[:, 1] <= y1)
-                    & (bounds[:, 3] >= y0)
-                )
-            mine = cells[pick]
-            self._land[key] = (
-                to_degrees(shapely.coverage_union_all(mine))
-                if len(mine)
-                else shapely.MultiPolygon()
+        if key in self._land:
+            self._land.move_to_end(key)
+            return self._land[key]
+        cells, bounds, codes = self._coded_cells(day)
+        want = [i for i, name in enumerate(self._names) if name in wanted]
+        pick = np.isin(codes, want)
+        if within is not None:
+            x0, y0, x1, y1 = to_metres(shapely.box(*within)).bounds
+            pick &= (
+                (bounds[:, 0] <= x1)
+                & (bounds[:, 2] >= x0)
+                & (bounds[:, 1] <= y1)
+                & (bounds[:, 3] >= y0)
             )
-        return self._land[key]
+        mine = np.flatnonzero(pick)
+        if not len(mine):
+            answer: BaseGeometry = shapely.MultiPolygon()
+        else:
+            block = self._block_of(bounds)
+            pieces = []
+            order = mine[np.argsort(block[mine], kind="stable")]
+            starts = np.flatnonzero(np.diff(block[order], prepend=-1))
+            for part in np.split(order, starts[1:]):
+                tag = id(cells).to_bytes(8, "little") + part.astype(np.int64).tobytes()
+                if tag not in self._blocks:
+                    if len(self._blocks) > _BLOCKS_KEPT:
+                        self._blocks.clear()
+                    self._blocks[tag] = shapely.coverage_union_all(cells[part])
+                pieces.append(self._blocks[tag])
+            answer = to_degrees(shapely.coverage_union_all(pieces))
+        self._land[key] = answer
+        if len(self._land) > _LANDS_KEPT:
+            self._land.popitem(last=False)
+        return answer
+
+    def _block_of(self, bounds: NDArray[np.float64]) -> NDArray[np.int64]:
+        """Each cell's block: a square of BLOCK_KM by the centre of its box."""
+        cx = ((bounds[:, 0] + bounds[:, 2]) / 2 // (BLOCK_KM * 1000)).astype(np.int64)
+        cy = ((bounds[:, 1] + bounds[:, 3]) / 2 // (BLOCK_KM * 1000)).astype(np.int64)
+        out: NDArray[np.int64] = cx * 100_000 + cy
+        return out
 
     def territory(self, day: dt.date, *, reach_km: float = REACH_KM) -> Territory:
         """Each side's territory on ``day``: its settlements' whole cells, cut at
@@ -276,8 +316,9 @@ class Ground:
         """Each place known on ``day`` with its cell (lon/lat, simplified by
         ``tolerance`` degrees), cut at ``reach_km`` and clipped to Syria: what
         the pages colour by who held the place on any day."""
-        cells, _, _ = self._coded_cells(day)
-        known = np.flatnonzero(self.codes_on(day) >= 0)
+        all_cells, _, codes = self._coded_cells(day)
+        known = np.flatnonzero(codes >= 0)
+        cells = all_cells[known]
         discs = shapely.buffer(self.metric[known], reach_km * 1000, quad_segs=8)
         cut = many_to_degrees(shapely.intersection(cells, discs))
         syria = self.geodata.syria
