@@ -32,6 +32,7 @@ from mapgen.cache import BuildCache
 from mapgen.errors import ZoneDataError
 from mapgen.export import features as export
 from mapgen.export.control import settlements_collection, territory_collection
+from mapgen.export.inside import places_inside_csv
 from mapgen.geodata.extracts import Geodata
 from mapgen.geometry.geojson import dumps_compact
 from mapgen.geometry.resolve import Resolved, resolve_atlas
@@ -258,6 +259,8 @@ def _write_pages(
     if atlas.control.fronts:
         _write_control(atlas, geodata, put, cache)
     put("stats.csv", stats_csv(all_coverage))
+    if atlas.control.fronts:
+        put("downloads/places-in-zones.csv", places_inside_csv(atlas, resolved))
     atlas_states = states(atlas, COUNTED)
     differ = Differ(atlas, resolved, geodata)
     pairs = diff_pairs(atlas_states, milestones(atlas, atlas_states))

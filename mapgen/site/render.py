@@ -40,7 +40,9 @@ DOWNLOADS_HTML = (
     '<li><a href="downloads/atlas.csv" download="syria-zones.csv">CSV</a> with WKT geometry, ISO '
     'and OCHA p-codes (<a href="downloads/atlas-hxl.csv" download="syria-zones-hxl.csv">HXL-tagged</a>)'
     "</li>"
-    '<li><a href="geojson/zones.geojson" download="syria-zones-all-versions.geojson">GeoJSON</a> (RFC 7946)</li></ul>'
+    '<li><a href="geojson/zones.geojson" download="syria-zones-all-versions.geojson">GeoJSON</a> (RFC 7946)</li>'
+    '<li><a href="downloads/places-in-zones.csv" download="syria-places-in-zones.csv">Places inside each zone</a> '
+    "on each agreement date (CSV: who held each, since when, and whether the atlas inferred it)</li></ul>"
     "</section>"
 )
 
