@@ -144,9 +144,6 @@ class Ground:
             else np.array([], dtype=object)
         )
         self._day_codes: dict[dt.date, NDArray[np.int16]] = {}
-        self._cells: dict[
-            bytes, tuple[NDArray[np.object_], NDArray[np.float64], NDArray[np.int64]]
-        ] = {}
         self._land: OrderedDict[
             tuple[dt.date, tuple[str, ...], tuple[float, float, float, float] | None],
             BaseGeometry,
@@ -203,6 +200,13 @@ class Ground:
             [self._names[c] for c in codes[known].tolist()],
         )
 
+    @functools.cached_property
+    def _all_cells(self) -> tuple[NDArray[np.object_], NDArray[np.float64]]:
+        """Every place's Voronoi cell (metres) and its bounds, once."""
+        envelope = to_metres(self.geodata.syria.envelope).buffer(50_000)
+        cells = voronoi_cells(self.metric, envelope)
+        return cells, shapely.bounds(cells).reshape(-1, 4)
+
     def _coded_cells(
         self, day: dt.date
     ) -> tuple[NDArray[np.object_], NDArray[np.float64], NDArray[np.int16]]:
@@ -210,15 +214,7 @@ class Ground:
         known or not, with its bounds and its side's code on ``day`` (-1 where
         the place is not known yet: its cell is nobody's ground, drawn as
         unknown, rather than given to its neighbours)."""
-        if not self._cells:
-            envelope = to_metres(self.geodata.syria.envelope).buffer(50_000)
-            array = voronoi_cells(self.metric, envelope)
-            self._cells[b"all"] = (
-                array,
-                shapely.bounds(array).reshape(-1, 4),
-                np.arange(len(array), dtype=np.int64),
-            )
-        found, bounds, _ = self._cells[b"all"]
+        found, bounds = self._all_cells
         return found, bounds, self.codes_on(day)
 
     def land(
@@ -258,7 +254,7 @@ class Ground:
             order = mine[np.argsort(block[mine], kind="stable")]
             starts = np.flatnonzero(np.diff(block[order], prepend=-1))
             for part in np.split(order, starts[1:]):
-                tag = id(cells).to_bytes(8, "little") + part.astype(np.int64).tobytes()
+                tag = part.astype(np.int64).tobytes()
                 if tag not in self._blocks:
                     if len(self._blocks) > _BLOCKS_KEPT:
                         self._blocks.clear()

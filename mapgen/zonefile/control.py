@@ -171,6 +171,17 @@ def cite(
     return citations[key][0]
 
 
+def cite_all(
+    r: Reader, node: Node, citations: dict[str, tuple[Citation, Mark]], used: set[str]
+) -> list[Citation]:
+    """A 'sources' list of keys, each cited (an unknown key is a problem)."""
+    return [
+        c
+        for n in r.sequence(node, "'sources'", allow_empty=False)
+        if (c := cite(r, n, citations, used)) is not None
+    ]
+
+
 def _arabic_only(text: str) -> bool:
     letters = [ch for ch in text if unicodedata.category(ch).startswith("L")]
     return bool(letters) and all("ARABIC" in unicodedata.name(ch, "") for ch in letters)
@@ -371,11 +382,7 @@ def _fact(
             f"'was' and 'side' are both '{side}'; a change passes a place from one side to another",
         )
         was = None
-    sources = [
-        c
-        for n in r.sequence(fields["sources"], "'sources'", allow_empty=False)
-        if (c := cite(r, n, citations, used)) is not None
-    ]
+    sources = cite_all(r, fields["sources"], citations, used)
     note = r.text(fields["note"], "'note'") if "note" in fields else None
     if day is None or side is None or not sources:
         return None

@@ -19,7 +19,7 @@ from mapgen.errors import Mark, Problem
 from mapgen.histories import Pocket, PocketPlace, Snapshot
 from mapgen.model import SIDES, Citation
 from mapgen.zonefile._yaml import Reader
-from mapgen.zonefile.control import FRONT_ID, cite, read_citations
+from mapgen.zonefile.control import FRONT_ID, cite_all, read_citations
 from mapgen.zonefile.files import (
     CONTROL_FILE,
     UnreadableFileError,
@@ -109,11 +109,7 @@ def _pocket(
         for n in r.sequence(f["settlements"], "'settlements'", allow_empty=False)
         if (p := _place(r, n)) is not None
     ]
-    sources = [
-        c
-        for n in r.sequence(f["sources"], "'sources'", allow_empty=False)
-        if (c := cite(r, n, citations, used)) is not None
-    ]
+    sources = cite_all(r, f["sources"], citations, used)
     note = r.text(f["note"], "'note'") if "note" in f else None
     dates = r.text(f["dates"], "'dates'") if "dates" in f else None
     reach = (
@@ -241,8 +237,7 @@ def _event(
     r.text(f["place"], "'place'")
     r.choice(f["side"], "'side'", SIDES)
     shown = r.choice(f["shown"], "'shown'", ("true", "false"))
-    for n in r.sequence(f["sources"], "'sources'", allow_empty=False):
-        cite(r, n, citations, used)
+    cite_all(r, f["sources"], citations, used)
     if day is None or shown is None:
         return
     if shown == "true" and shows is not None and day > shows:
